@@ -1,0 +1,131 @@
+/*
+ * gsctp_int.h - internals shared by the front end's files.  Not installed.
+ */
+#ifndef GSCTP_INT_H
+#define GSCTP_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <usrsctp.h>
+
+#include "gsctp/sctp.h"
+
+/* ---- addr.c ---- */
+int gsctp_addr_from_sockaddr(const struct sockaddr *sa, uint16_t *pport,
+                             gsctp_ip *pip);
+size_t gsctp_sockaddr_len(const struct sockaddr *sa);
+int gsctp_addr_to_sockaddr(const gsctp_ip *ip, uint16_t port,
+                           struct sockaddr_storage *ss, socklen_t *plen);
+
+/* ---- notify.c ---- */
+
+/*
+ * gsctp_notify_parse decodes the usrsctp notification in |buf| (|len|
+ * bytes, borrowed) into |ev|.  Payloads (send_failed data, remote_error
+ * causes) are copied into malloc'd memory that |ev| owns.
+ * Returns 1 if |ev| was filled, 0 for a notification gen_sctp has no
+ * record for (ignore it), GSCTP_EINVAL if it is truncated, or
+ * GSCTP_ENOMEM.  Never reads outside |buf|.
+ */
+int gsctp_notify_parse(const uint8_t *buf, size_t len, gsctp_event *ev);
+
+/* gsctp_event_free frees what |ev| owns. */
+void gsctp_event_free(gsctp_event *ev);
+
+/* The assoc_id an event record carries. */
+uint32_t gsctp_event_assoc_id(const gsctp_event *ev);
+
+/* ---- sock.c ---- */
+
+/* A received item kept aside (read by connect, not its answer). */
+struct gsctp_pending {
+  struct gsctp_pending *next;
+  int rc; /* 0 or GSCTP_ESCTP_ERROR */
+  gsctp_item item;
+};
+
+/* Known peer address of an association (for events without one). */
+struct gsctp_assoc_addr {
+  struct gsctp_assoc_addr *next;
+  uint32_t assoc_id;
+  gsctp_addr peer;
+};
+
+typedef struct gsctp_sockimpl {
+  gsctp_sock handle;
+  int refs; /* table lock */
+
+  pthread_mutex_t mu; /* everything below; never held inside usrsctp */
+  pthread_cond_t cv;  /* gen changed, closed, recv_busy released */
+  uint64_t gen;       /* bumped by the upcall */
+  int closed;
+  int users;          /* threads using |so| inside usrsctp */
+  struct socket *so;
+  int recv_busy;
+
+  /* Immutable after open. */
+  int family; /* GSCTP_FAMILY_* */
+  int af;     /* AF_INET, AF_INET6, AF_CONN */
+  int type;   /* gsctp_type */
+
+  /* Options (mu). */
+  int mode;
+  size_t bufsz;
+  int remote_udp_port;
+  gsctp_event_subscribe events;
+
+  /* Reassembly of the message being read (recv_busy owner only). */
+  uint8_t *pbuf;
+  size_t plen, pcap;
+  int pnotif;
+  int pinfo_valid;
+  struct sctp_rcvinfo pinfo;
+  struct sockaddr_storage pfrom;
+  socklen_t pfromlen;
+
+  struct gsctp_pending *pend_head, *pend_tail; /* mu */
+  struct gsctp_assoc_addr *assocs;             /* mu */
+} gsctp_sockimpl;
+
+/* Look up |h| and take a reference; NULL if closed or invalid. */
+gsctp_sockimpl *gsctp_sock_get(gsctp_sock h);
+/* Drop a reference taken by gsctp_sock_get. */
+void gsctp_sock_put(gsctp_sockimpl *s);
+/* Enter/leave a usrsctp call on s->so: GSCTP_ECLOSED if closed. */
+int gsctp_so_enter(gsctp_sockimpl *s, struct socket **pso);
+void gsctp_so_leave(gsctp_sockimpl *s);
+
+/* Set the thread's error detail (printf-style); returns |rv|. */
+int gsctp_detail(int rv, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* ---- opts.c ---- */
+
+/* Modes of gsctp_opts_apply. */
+enum { GSCTP_APPLY_OPEN = 0, GSCTP_APPLY_SETOPTS = 1, GSCTP_APPLY_CONNECT = 2 };
+
+/*
+ * gsctp_opts_apply applies the options to |s| in order.  At open,
+ * open-only options are skipped (sock.c handles them) and errors are
+ * GSCTP_EBADARG as in OTP; with setopts they are GSCTP_EINVAL; with
+ * connect, unset record fields take the current values.
+ */
+int gsctp_opts_apply(gsctp_sockimpl *s, const gsctp_opt *opts, size_t nopts,
+                     int mode);
+
+/* Sets the default subscriptions and socket options at open. */
+int gsctp_opts_init_socket(gsctp_sockimpl *s);
+
+/* Reads the association's (or endpoint's) default send parameters. */
+int gsctp_opts_default_send(gsctp_sockimpl *s, uint32_t assoc_id,
+                            gsctp_sndrcvinfo *sri);
+
+/*
+ * gsctp_sri_check validates a send-side sndrcvinfo and fills in type
+ * defaults into |out|.  Returns 0 or GSCTP_ETYPE (with detail).
+ */
+int gsctp_sri_check(const gsctp_sndrcvinfo *in, gsctp_sndrcvinfo *out,
+                    int on_send);
+
+#endif /* GSCTP_INT_H */

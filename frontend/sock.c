@@ -1,0 +1,1504 @@
+/*
+ * sock.c - gen_sctp sockets over usrsctp.
+ *
+ * Handles.  A gsctp_sock is (generation << 20 | slot) into a table, so a
+ * closed handle is detected (GSCTP_ECLOSED) instead of touching freed
+ * memory, and a reused slot gets a new generation.  A reference count
+ * keeps the struct alive while a call uses it.
+ *
+ * Delivery is pull-based.  usrsctp's upcall, which runs on usrsctp's
+ * threads with its locks held, only bumps s->gen and wakes waiters; it
+ * never calls back into usrsctp.  Readers call usrsctp_recvv with
+ * MSG_DONTWAIT and wait on s->cv for the generation to change.  Data that
+ * nobody reads stays in usrsctp's receive buffer, so the peer's window
+ * closes: flow control, not unbounded buffering.  usrsctp's receive_cb is
+ * never used (no backpressure, partial messages).
+ *
+ * Messages are reassembled until MSG_EOR, so an item is always whole.
+ *
+ * Locks: table lock -> s->mu, never the other way; s->mu is never held
+ * while calling usrsctp (the upcall takes it from inside usrsctp).  A
+ * thread inside usrsctp on s->so counts in s->users; close defers
+ * usrsctp_close to the last such thread (e.g. a send blocked on a full
+ * send buffer).
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gsctp/err.h"
+#include "gsctp/sctp.h"
+#include "gsctp/stack.h"
+#include "gsctp_int.h"
+#include "stack_int.h"
+
+#define SLOT_BITS 20
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
+#define MIN_READ_STEP 65536
+/* Largest message send accepts (gen_sctp has no limit; memory does). */
+#define MAX_MESSAGE (1 << 30)
+/* Messages up to this size never need the send buffer grown. */
+#define SMALL_MESSAGE 65536
+
+/* ---- per-thread error detail ---- */
+
+static _Thread_local char t_detail[192];
+
+int gsctp_detail(int rv, const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(t_detail, sizeof(t_detail), fmt, ap);
+  va_end(ap);
+  return rv;
+}
+
+const char *gsctp_error_detail(void) {
+  return t_detail;
+}
+
+/* ---- handle table ---- */
+
+static pthread_mutex_t g_tab_mu = PTHREAD_MUTEX_INITIALIZER;
+static gsctp_sockimpl **g_tab;
+static uint16_t *g_gens;
+static size_t g_tab_cap;
+static int g_hook_set;
+
+static void close_all_sockets(void);
+
+static int table_insert(gsctp_sockimpl *s) {
+  size_t i;
+
+  pthread_mutex_lock(&g_tab_mu);
+  for (i = 1; i < g_tab_cap; ++i) {
+    if (g_tab[i] == NULL) {
+      break;
+    }
+  }
+  if (i >= g_tab_cap) {
+    size_t ncap = g_tab_cap ? g_tab_cap * 2 : 64;
+    gsctp_sockimpl **nt;
+    uint16_t *ng;
+
+    if (ncap > SLOT_MASK + 1) {
+      ncap = SLOT_MASK + 1;
+    }
+    if (i >= ncap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      return GSCTP_EMFILE;
+    }
+    nt = realloc(g_tab, ncap * sizeof(*nt));
+    if (nt == NULL) {
+      pthread_mutex_unlock(&g_tab_mu);
+      return GSCTP_ENOMEM;
+    }
+    g_tab = nt;
+    ng = realloc(g_gens, ncap * sizeof(*ng));
+    if (ng == NULL) {
+      pthread_mutex_unlock(&g_tab_mu);
+      return GSCTP_ENOMEM;
+    }
+    g_gens = ng;
+    memset(g_tab + g_tab_cap, 0, (ncap - g_tab_cap) * sizeof(*nt));
+    memset(g_gens + g_tab_cap, 0, (ncap - g_tab_cap) * sizeof(*ng));
+    g_tab_cap = ncap;
+  }
+  g_gens[i] = (uint16_t)((g_gens[i] + 1) & 0xfff);
+  if (g_gens[i] == 0) {
+    g_gens[i] = 1;
+  }
+  g_tab[i] = s;
+  s->handle = ((gsctp_sock)g_gens[i] << SLOT_BITS) | (gsctp_sock)i;
+  s->refs = 1; /* the table's reference */
+  if (!g_hook_set) {
+    g_hook_set = 1;
+    gsctp_stack_set_close_all_hook(close_all_sockets);
+  }
+  pthread_mutex_unlock(&g_tab_mu);
+  return 0;
+}
+
+static void sock_free(gsctp_sockimpl *s) {
+  struct gsctp_pending *p;
+  struct gsctp_assoc_addr *a;
+
+  while ((p = s->pend_head) != NULL) {
+    s->pend_head = p->next;
+    gsctp_item_free(&p->item);
+    free(p);
+  }
+  while ((a = s->assocs) != NULL) {
+    s->assocs = a->next;
+    free(a);
+  }
+  free(s->pbuf);
+  pthread_cond_destroy(&s->cv);
+  pthread_mutex_destroy(&s->mu);
+  free(s);
+}
+
+gsctp_sockimpl *gsctp_sock_get(gsctp_sock h) {
+  gsctp_sockimpl *s = NULL;
+  size_t slot = h & SLOT_MASK;
+
+  pthread_mutex_lock(&g_tab_mu);
+  if (slot != 0 && slot < g_tab_cap && g_tab[slot] != NULL &&
+      g_tab[slot]->handle == h) {
+    s = g_tab[slot];
+    s->refs++;
+  }
+  pthread_mutex_unlock(&g_tab_mu);
+  return s;
+}
+
+void gsctp_sock_put(gsctp_sockimpl *s) {
+  int last;
+
+  pthread_mutex_lock(&g_tab_mu);
+  last = --s->refs == 0;
+  pthread_mutex_unlock(&g_tab_mu);
+  if (last) {
+    sock_free(s);
+  }
+}
+
+int gsctp_so_enter(gsctp_sockimpl *s, struct socket **pso) {
+  pthread_mutex_lock(&s->mu);
+  if (s->closed || s->so == NULL) {
+    pthread_mutex_unlock(&s->mu);
+    return GSCTP_ECLOSED;
+  }
+  s->users++;
+  *pso = s->so;
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
+void gsctp_so_leave(gsctp_sockimpl *s) {
+  struct socket *so = NULL;
+
+  pthread_mutex_lock(&s->mu);
+  if (--s->users == 0 && s->closed) {
+    so = s->so;
+    s->so = NULL;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (so != NULL) {
+    usrsctp_close(so);
+  }
+}
+
+/* ---- upcall ---- */
+
+static void sock_upcall(struct socket *so, void *arg, int flags) {
+  gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)(uintptr_t)arg);
+
+  (void)so;
+  (void)flags;
+  if (s == NULL) {
+    return;
+  }
+  pthread_mutex_lock(&s->mu);
+  s->gen++;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  gsctp_sock_put(s);
+}
+
+/* ---- time ---- */
+
+static void deadline_after(struct timespec *ts, int timeout_ms) {
+  clock_gettime(CLOCK_MONOTONIC, ts);
+  ts->tv_sec += timeout_ms / 1000;
+  ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (ts->tv_nsec >= 1000000000L) {
+    ts->tv_sec++;
+    ts->tv_nsec -= 1000000000L;
+  }
+}
+
+static int deadline_passed(const struct timespec *dl) {
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec > dl->tv_sec ||
+         (now.tv_sec == dl->tv_sec && now.tv_nsec >= dl->tv_nsec);
+}
+
+/*
+ * Wait until s->gen differs from |gen|, the socket closes, or the
+ * deadline (|dl| NULL = none) passes; s->mu held.  Waits in slices of at
+ * most 100 ms as a guard against a missed upcall.  Returns 0, or
+ * GSCTP_ETIMEOUT.
+ */
+static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
+                           const struct timespec *dl) {
+  while (s->gen == gen && !s->closed) {
+    struct timespec slice;
+
+    if (dl != NULL && deadline_passed(dl)) {
+      return GSCTP_ETIMEOUT;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &slice);
+    slice.tv_nsec += 100 * 1000000L;
+    if (slice.tv_nsec >= 1000000000L) {
+      slice.tv_sec++;
+      slice.tv_nsec -= 1000000000L;
+    }
+    if (dl != NULL && (dl->tv_sec < slice.tv_sec ||
+                       (dl->tv_sec == slice.tv_sec &&
+                        dl->tv_nsec < slice.tv_nsec))) {
+      slice = *dl;
+    }
+    if (pthread_cond_timedwait(&s->cv, &s->mu, &slice) == ETIMEDOUT) {
+      return 0; /* re-poll usrsctp: cheap, and covers a lost wakeup */
+    }
+  }
+  return 0;
+}
+
+/* ---- association address cache ---- */
+
+static void assoc_remember(gsctp_sockimpl *s, uint32_t id,
+                           const gsctp_addr *peer) {
+  struct gsctp_assoc_addr *a;
+
+  pthread_mutex_lock(&s->mu);
+  for (a = s->assocs; a != NULL; a = a->next) {
+    if (a->assoc_id == id) {
+      a->peer = *peer;
+      pthread_mutex_unlock(&s->mu);
+      return;
+    }
+  }
+  a = malloc(sizeof(*a));
+  if (a != NULL) {
+    a->assoc_id = id;
+    a->peer = *peer;
+    a->next = s->assocs;
+    s->assocs = a;
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+static int assoc_lookup(gsctp_sockimpl *s, uint32_t id, gsctp_addr *peer) {
+  struct gsctp_assoc_addr *a;
+  int found = 0;
+
+  pthread_mutex_lock(&s->mu);
+  for (a = s->assocs; a != NULL; a = a->next) {
+    if (a->assoc_id == id) {
+      *peer = a->peer;
+      found = 1;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  return found;
+}
+
+static void assoc_forget(gsctp_sockimpl *s, uint32_t id) {
+  struct gsctp_assoc_addr **pp, *a;
+
+  pthread_mutex_lock(&s->mu);
+  for (pp = &s->assocs; *pp != NULL; pp = &(*pp)->next) {
+    if ((*pp)->assoc_id == id) {
+      a = *pp;
+      *pp = a->next;
+      free(a);
+      break;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- items ---- */
+
+void gsctp_item_free(gsctp_item *item) {
+  if (item == NULL) {
+    return;
+  }
+  free(item->data);
+  if (item->is_event) {
+    gsctp_event_free(&item->event);
+  }
+  memset(item, 0, sizeof(*item));
+}
+
+static gsctp_sndrcvinfo rcvinfo_to_sri(const struct sctp_rcvinfo *ri) {
+  gsctp_sndrcvinfo r;
+
+  r.stream = ri->rcv_sid;
+  r.ssn = ri->rcv_ssn;
+  r.flags = (ri->rcv_flags & SCTP_UNORDERED) ? GSCTP_SNDRCV_UNORDERED : 0;
+  r.ppid = ntohl(ri->rcv_ppid);
+  r.context = ri->rcv_context;
+  r.timetolive = 0;
+  r.tsn = ri->rcv_tsn;
+  r.cumtsn = ri->rcv_cumtsn;
+  r.assoc_id = ri->rcv_assoc_id;
+  return r;
+}
+
+/* Is the (complete) event one the user subscribed to? */
+static int event_wanted(gsctp_sockimpl *s, const gsctp_event *ev) {
+  const gsctp_event_subscribe *e = &s->events;
+
+  switch (ev->type) {
+  case GSCTP_EV_ASSOC_CHANGE:
+    return e->association_event != 0;
+  case GSCTP_EV_PADDR_CHANGE:
+    return e->address_event != 0;
+  case GSCTP_EV_REMOTE_ERROR:
+    return e->peer_error_event != 0;
+  case GSCTP_EV_SEND_FAILED:
+    return e->send_failure_event != 0;
+  case GSCTP_EV_SHUTDOWN:
+    return e->shutdown_event != 0;
+  case GSCTP_EV_ADAPTATION:
+    return e->adaptation_layer_event != 0;
+  case GSCTP_EV_PDAPI:
+    return e->partial_delivery_event != 0;
+  default:
+    return 0;
+  }
+}
+
+/*
+ * Turn the reassembled message in s->pbuf into |item|.  Returns 0 (data
+ * or an ordinary event), GSCTP_ESCTP_ERROR (an error event), 1 (nothing
+ * to deliver: an unsubscribed or unknown notification), or GSCTP_ENOMEM.
+ */
+static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
+  uint16_t port = 0;
+  int have_from = 0, rv;
+  int mode, want_anc;
+
+  memset(item, 0, sizeof(*item));
+  pthread_mutex_lock(&s->mu);
+  mode = s->mode;
+  want_anc = s->events.data_io_event != 0;
+  pthread_mutex_unlock(&s->mu);
+
+  if (s->pfromlen > 0 &&
+      gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
+                               &item->from.ip) == 0) {
+    item->from.port = port;
+    have_from = 1;
+  }
+
+  if (s->pnotif) {
+    uint32_t id;
+
+    rv = gsctp_notify_parse(s->pbuf, s->plen, &item->event);
+    s->plen = 0;
+    if (rv < 0) {
+      return rv == GSCTP_ENOMEM ? rv : 1; /* malformed: drop */
+    }
+    if (rv == 0) {
+      return 1;
+    }
+    item->is_event = 1;
+    id = gsctp_event_assoc_id(&item->event);
+    if (!have_from || item->from.port == 0) {
+      have_from = assoc_lookup(s, id, &item->from);
+    }
+    if (item->event.type == GSCTP_EV_ASSOC_CHANGE) {
+      int st = item->event.u.assoc_change.state;
+      if (st == GSCTP_COMM_UP || st == GSCTP_RESTART) {
+        if (have_from) {
+          assoc_remember(s, id, &item->from);
+        }
+      }
+    }
+    if (!event_wanted(s, &item->event)) {
+      gsctp_item_free(item);
+      return 1;
+    }
+    item->list = mode == GSCTP_MODE_LIST;
+    switch (item->event.type) {
+    case GSCTP_EV_SEND_FAILED:
+    case GSCTP_EV_REMOTE_ERROR:
+    case GSCTP_EV_PDAPI:
+      return GSCTP_ESCTP_ERROR;
+    default:
+      return 0;
+    }
+  }
+
+  /* Data: hand the buffer over to the item. */
+  item->data = s->pbuf;
+  item->datalen = s->plen;
+  s->pbuf = NULL;
+  s->plen = s->pcap = 0;
+  if (s->pinfo_valid && want_anc) {
+    item->has_anc = 1;
+    item->anc = rcvinfo_to_sri(&s->pinfo);
+  }
+  if ((!have_from || item->from.port == 0) && s->pinfo_valid) {
+    (void)assoc_lookup(s, s->pinfo.rcv_assoc_id, &item->from);
+  }
+  item->list = mode == GSCTP_MODE_LIST;
+  return 0;
+}
+
+/*
+ * Read pieces from usrsctp until a whole message is in s->pbuf.
+ * Caller holds recv_busy.  Returns 1 when a message is complete, 0 if
+ * usrsctp has nothing more now, or a negative error.
+ */
+static int read_message(gsctp_sockimpl *s) {
+  struct socket *so;
+  int rv;
+
+  rv = gsctp_so_enter(s, &so);
+  if (rv != 0) {
+    return rv;
+  }
+  for (;;) {
+    struct sockaddr_storage from;
+    socklen_t fromlen = sizeof(from);
+    struct sctp_rcvinfo info;
+    socklen_t infolen = sizeof(info);
+    unsigned int infotype = 0;
+    int flags = MSG_DONTWAIT;
+    size_t step;
+    ssize_t n;
+
+    step = s->bufsz > MIN_READ_STEP ? s->bufsz : MIN_READ_STEP;
+    if (s->pcap - s->plen < step) {
+      uint8_t *nb = realloc(s->pbuf, s->plen + step);
+      if (nb == NULL) {
+        rv = GSCTP_ENOMEM;
+        break;
+      }
+      s->pbuf = nb;
+      s->pcap = s->plen + step;
+    }
+    memset(&from, 0, sizeof(from));
+    memset(&info, 0, sizeof(info));
+    n = usrsctp_recvv(so, s->pbuf + s->plen, s->pcap - s->plen,
+                      (struct sockaddr *)&from, &fromlen, &info, &infolen,
+                      &infotype, &flags);
+    if (n < 0) {
+      rv = (errno == EWOULDBLOCK || errno == EAGAIN)
+             ? 0
+             : gsctp_err_from_errno(errno);
+      break;
+    }
+    if (n == 0 && !(flags & (MSG_NOTIFICATION | MSG_EOR))) {
+      /* End of file on a one-to-one socket: the association is gone. */
+      rv = s->type == GSCTP_TYPE_STREAM ? GSCTP_ENOTCONN : 0;
+      break;
+    }
+    if (s->plen == 0) {
+      s->pnotif = (flags & MSG_NOTIFICATION) != 0;
+      s->pinfo_valid = infotype == SCTP_RECVV_RCVINFO;
+      if (s->pinfo_valid) {
+        s->pinfo = info;
+      }
+      s->pfromlen = fromlen <= sizeof(from) ? fromlen : 0;
+      if (s->pfromlen > 0) {
+        s->pfrom = from;
+      }
+    }
+    s->plen += (size_t)n;
+    if (flags & MSG_EOR) {
+      rv = 1;
+      break;
+    }
+  }
+  gsctp_so_leave(s);
+  return rv;
+}
+
+/* Pop a kept item; s->mu held.  Returns 1 if one was popped. */
+static int pop_pending_locked(gsctp_sockimpl *s, gsctp_item *item, int *prc) {
+  struct gsctp_pending *p = s->pend_head;
+
+  if (p == NULL) {
+    return 0;
+  }
+  s->pend_head = p->next;
+  if (s->pend_head == NULL) {
+    s->pend_tail = NULL;
+  }
+  *item = p->item;
+  *prc = p->rc;
+  free(p);
+  return 1;
+}
+
+static int push_pending(gsctp_sockimpl *s, gsctp_item *item, int rc) {
+  struct gsctp_pending *p = malloc(sizeof(*p));
+
+  if (p == NULL) {
+    gsctp_item_free(item);
+    return GSCTP_ENOMEM;
+  }
+  p->next = NULL;
+  p->item = *item;
+  p->rc = rc;
+  pthread_mutex_lock(&s->mu);
+  if (s->pend_tail != NULL) {
+    s->pend_tail->next = p;
+  } else {
+    s->pend_head = p;
+  }
+  s->pend_tail = p;
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
+static int recv_acquire(gsctp_sockimpl *s) {
+  int rv = 0;
+
+  pthread_mutex_lock(&s->mu);
+  if (s->closed) {
+    rv = GSCTP_ECLOSED;
+  } else if (s->recv_busy) {
+    rv = GSCTP_EALREADY;
+  } else {
+    s->recv_busy = 1;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return rv;
+}
+
+static void recv_release(gsctp_sockimpl *s) {
+  pthread_mutex_lock(&s->mu);
+  s->recv_busy = 0;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * Next item from usrsctp (not the kept ones), waiting until |dl| (NULL =
+ * forever).  Caller holds recv_busy.  Returns 0 / GSCTP_ESCTP_ERROR with
+ * |item| filled, or an error.
+ */
+static int next_item(gsctp_sockimpl *s, const struct timespec *dl,
+                     gsctp_item *item) {
+  for (;;) {
+    uint64_t gen;
+    int rv;
+
+    pthread_mutex_lock(&s->mu);
+    if (s->closed) {
+      pthread_mutex_unlock(&s->mu);
+      return GSCTP_ECLOSED;
+    }
+    gen = s->gen;
+    pthread_mutex_unlock(&s->mu);
+
+    rv = read_message(s);
+    if (rv == 1) {
+      rv = finish_item(s, item);
+      if (rv == 1) {
+        continue; /* nothing for the user in it */
+      }
+      return rv;
+    }
+    if (rv < 0) {
+      return rv;
+    }
+    pthread_mutex_lock(&s->mu);
+    rv = wait_gen_locked(s, gen, dl);
+    if (rv == 0 && s->closed) {
+      rv = GSCTP_ECLOSED;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rv != 0) {
+      return rv;
+    }
+  }
+}
+
+int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
+  gsctp_sockimpl *s;
+  struct timespec dl;
+  int rv, rc;
+
+  t_detail[0] = '\0';
+  if (pitem == NULL) {
+    return GSCTP_EBADARG;
+  }
+  memset(pitem, 0, sizeof(*pitem));
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  if (timeout_ms < GSCTP_INFINITY) {
+    gsctp_sock_put(s);
+    return GSCTP_EINVAL;
+  }
+  rv = recv_acquire(s);
+  if (rv != 0) {
+    gsctp_sock_put(s);
+    return rv;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (pop_pending_locked(s, pitem, &rc)) {
+    pthread_mutex_unlock(&s->mu);
+    recv_release(s);
+    gsctp_sock_put(s);
+    return rc;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (timeout_ms != GSCTP_INFINITY) {
+    deadline_after(&dl, timeout_ms);
+  }
+  rv = next_item(s, timeout_ms == GSCTP_INFINITY ? NULL : &dl, pitem);
+  recv_release(s);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+/* ---- open / close ---- */
+
+static int family_af(int family) {
+  switch (family) {
+  case GSCTP_FAMILY_INET:
+    return AF_INET;
+  case GSCTP_FAMILY_INET6:
+    return AF_INET6;
+  case GSCTP_FAMILY_CONN:
+    return AF_CONN;
+  default:
+    return -1;
+  }
+}
+
+/* First pass over open's options: the open-only ones. */
+struct open_args {
+  int port;
+  int family;
+  int type;
+  int udp_port; /* -1 = not given */
+  const gsctp_ip *ips[64];
+  size_t nips;
+};
+
+static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
+                          struct open_args *a) {
+  size_t i;
+
+  a->port = 0;
+  a->family = GSCTP_FAMILY_INET;
+  a->type = GSCTP_TYPE_SEQPACKET;
+  a->udp_port = -1;
+  a->nips = 0;
+  for (i = 0; i < nopts; ++i) {
+    const gsctp_opt *o = &opts[i];
+
+    switch (o->name) {
+    case GSCTP_OPT_PORT:
+      if (o->v.i < 0 || o->v.i > 65535) {
+        return gsctp_detail(GSCTP_EBADARG, "port %lld is not in 0..65535",
+                            (long long)o->v.i);
+      }
+      a->port = (int)o->v.i;
+      break;
+    case GSCTP_OPT_IP:
+      if (a->nips >= sizeof(a->ips) / sizeof(a->ips[0])) {
+        return gsctp_detail(GSCTP_EBADARG, "more than 64 ip options");
+      }
+      a->ips[a->nips++] = &o->v.ip;
+      break;
+    case GSCTP_OPT_FAMILY:
+      if (family_af((int)o->v.i) < 0) {
+        return gsctp_detail(GSCTP_EBADARG, "family %lld is not inet, inet6 "
+                            "or conn", (long long)o->v.i);
+      }
+      a->family = (int)o->v.i;
+      break;
+    case GSCTP_OPT_TYPE:
+      if (o->v.i != GSCTP_TYPE_SEQPACKET && o->v.i != GSCTP_TYPE_STREAM) {
+        return gsctp_detail(GSCTP_EBADARG, "type %lld is not seqpacket or "
+                            "stream", (long long)o->v.i);
+      }
+      a->type = (int)o->v.i;
+      break;
+    case GSCTP_OPT_UDP_PORT:
+      if (o->v.i < 0 || o->v.i > 65535) {
+        return gsctp_detail(GSCTP_EBADARG, "udp_port %lld is not in 0..65535",
+                            (long long)o->v.i);
+      }
+      a->udp_port = (int)o->v.i;
+      break;
+    default:
+      if (o->name <= 0 || o->name >= GSCTP_OPT__COUNT) {
+        return gsctp_detail(GSCTP_EBADARG, "unknown option %d", o->name);
+      }
+      break;
+    }
+  }
+  /* As in inet:sctp_module/1: an IPv6 {ip,_} selects inet6 unless a family
+   * was given explicitly. */
+  for (i = 0; i < nopts; ++i) {
+    if (opts[i].name == GSCTP_OPT_FAMILY) {
+      return 0;
+    }
+  }
+  if (a->nips > 0 && a->ips[a->nips - 1]->family == GSCTP_FAMILY_INET6) {
+    a->family = GSCTP_FAMILY_INET6;
+  } else if (a->nips > 0 && a->ips[a->nips - 1]->family == GSCTP_FAMILY_CONN) {
+    a->family = GSCTP_FAMILY_CONN;
+  }
+  return 0;
+}
+
+static int bind_socket(struct socket *so, const struct open_args *a) {
+  struct sockaddr_storage ss;
+  socklen_t len;
+  gsctp_ip any;
+  size_t i;
+  int rv;
+
+  if (a->nips == 0) {
+    any = gsctp_ip_any(a->family);
+    if (a->family == GSCTP_FAMILY_CONN) {
+      any.u.conn = NULL;
+    }
+    rv = gsctp_addr_to_sockaddr(&any, (uint16_t)a->port, &ss, &len);
+    if (rv != 0) {
+      return rv;
+    }
+    if (usrsctp_bind(so, (struct sockaddr *)&ss, len) != 0) {
+      return gsctp_err_from_errno(errno);
+    }
+    return 0;
+  }
+  for (i = 0; i < a->nips; ++i) {
+    const gsctp_ip *ip = a->ips[i];
+    int ok_family = ip->family == a->family ||
+                    (a->family == GSCTP_FAMILY_INET6 &&
+                     ip->family == GSCTP_FAMILY_INET);
+
+    if (ip->family == GSCTP_FAMILY_UNSPEC) {
+      gsctp_ip anyip = gsctp_ip_any(a->family);
+      rv = gsctp_addr_to_sockaddr(&anyip, (uint16_t)a->port, &ss, &len);
+    } else if (!ok_family) {
+      return gsctp_detail(GSCTP_EAFNOSUPPORT,
+                          "ip option %zu is not of the socket's family", i);
+    } else {
+      rv = gsctp_addr_to_sockaddr(ip, (uint16_t)a->port, &ss, &len);
+    }
+    if (rv != 0) {
+      return rv;
+    }
+    if (i == 0) {
+      if (usrsctp_bind(so, (struct sockaddr *)&ss, len) != 0) {
+        return gsctp_err_from_errno(errno);
+      }
+    } else {
+      /* The rest go on the port the first bind got. */
+      struct sockaddr *la = NULL;
+      int n = usrsctp_getladdrs(so, 0, &la);
+      uint16_t port = (uint16_t)a->port;
+
+      if (n > 0 && la != NULL) {
+        (void)gsctp_addr_from_sockaddr(la, &port, NULL);
+      }
+      if (la != NULL) {
+        usrsctp_freeladdrs(la);
+      }
+      rv = gsctp_addr_to_sockaddr(ip, port, &ss, &len);
+      if (rv != 0) {
+        return rv;
+      }
+      if (usrsctp_bindx(so, (struct sockaddr *)&ss, 1, SCTP_BINDX_ADD_ADDR) !=
+          0) {
+        return gsctp_err_from_errno(errno);
+      }
+    }
+  }
+  return 0;
+}
+
+int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
+  struct open_args a;
+  gsctp_sockimpl *s;
+  struct socket *so;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (psock == NULL || (opts == NULL && nopts > 0)) {
+    return GSCTP_EBADARG;
+  }
+  rv = scan_open_opts(opts, nopts, &a);
+  if (rv != 0) {
+    return rv;
+  }
+  rv = gsctp_stack_start_port(a.udp_port);
+  if (rv != 0) {
+    return rv == GSCTP_EINVAL
+             ? gsctp_detail(GSCTP_EINVAL, "the stack runs on UDP port %d",
+                            gsctp_stack_udp_port())
+             : rv;
+  }
+
+  s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  pthread_mutex_init(&s->mu, NULL);
+  {
+    pthread_condattr_t ca;
+
+    /* Deadlines are CLOCK_MONOTONIC: immune to wall-clock jumps. */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cv, &ca);
+    pthread_condattr_destroy(&ca);
+  }
+  s->family = a.family;
+  s->af = family_af(a.family);
+  s->type = a.type;
+  s->mode = GSCTP_MODE_BINARY;
+  s->bufsz = 65536;
+  s->remote_udp_port = GSCTP_DEFAULT_UDP_PORT;
+  s->events = gsctp_event_subscribe_default();
+
+  so = usrsctp_socket(s->af,
+                      a.type == GSCTP_TYPE_STREAM ? SOCK_STREAM : SOCK_SEQPACKET,
+                      IPPROTO_SCTP, NULL, NULL, 0, NULL);
+  if (so == NULL) {
+    rv = gsctp_err_from_errno(errno);
+    sock_free(s);
+    return rv;
+  }
+  s->so = so;
+  rv = table_insert(s);
+  if (rv != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return rv;
+  }
+  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
+
+  rv = gsctp_opts_init_socket(s);
+  if (rv == 0) {
+    rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
+  }
+  if (rv == 0) {
+    rv = bind_socket(so, &a);
+  }
+  if (rv != 0) {
+    (void)gsctp_close(s->handle);
+    return rv;
+  }
+  *psock = s->handle;
+  return 0;
+}
+
+static int close_impl(gsctp_sockimpl *s) {
+  struct socket *so = NULL;
+  size_t slot = s->handle & SLOT_MASK;
+
+  pthread_mutex_lock(&g_tab_mu);
+  if (slot < g_tab_cap && g_tab[slot] == s) {
+    g_tab[slot] = NULL;
+    s->refs--; /* the table's reference; the caller still holds one */
+  }
+  pthread_mutex_unlock(&g_tab_mu);
+
+  pthread_mutex_lock(&s->mu);
+  if (!s->closed) {
+    s->closed = 1;
+    pthread_cond_broadcast(&s->cv);
+    if (s->users == 0) {
+      so = s->so;
+      s->so = NULL;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (so != NULL) {
+    usrsctp_set_upcall(so, NULL, NULL);
+    usrsctp_close(so);
+  }
+  return 0;
+}
+
+int gsctp_close(gsctp_sock sock) {
+  gsctp_sockimpl *s;
+
+  if (sock == 0) {
+    return GSCTP_EBADARG;
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return 0; /* closing a closed socket is ok */
+  }
+  close_impl(s);
+  gsctp_sock_put(s);
+  return 0;
+}
+
+static void close_all_sockets(void) {
+  size_t i;
+
+  for (i = 1;; ++i) {
+    gsctp_sockimpl *s = NULL;
+
+    pthread_mutex_lock(&g_tab_mu);
+    if (i >= g_tab_cap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      break;
+    }
+    if (g_tab[i] != NULL) {
+      s = g_tab[i];
+      s->refs++;
+    }
+    pthread_mutex_unlock(&g_tab_mu);
+    if (s != NULL) {
+      struct socket *so;
+      struct linger l = {1, 0};
+
+      /* Abort rather than linger: the stack is going away. */
+      if (gsctp_so_enter(s, &so) == 0) {
+        (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        gsctp_so_leave(s);
+      }
+      close_impl(s);
+      gsctp_sock_put(s);
+    }
+  }
+}
+
+/* ---- listen ---- */
+
+int gsctp_listen(gsctp_sock sock, int backlog) {
+  gsctp_sockimpl *s;
+  struct socket *so;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (backlog < 0) {
+    return gsctp_detail(GSCTP_EBADARG, "backlog %d is negative", backlog);
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  rv = gsctp_so_enter(s, &so);
+  if (rv == 0) {
+    if (usrsctp_listen(so, backlog) != 0) {
+      rv = gsctp_err_from_errno(errno);
+    }
+    gsctp_so_leave(s);
+  }
+  gsctp_sock_put(s);
+  return rv;
+}
+
+/* ---- connect ---- */
+
+static int check_peer_ip(gsctp_sockimpl *s, const gsctp_ip *ip) {
+  if (ip->family == GSCTP_FAMILY_UNSPEC) {
+    return gsctp_detail(GSCTP_EINVAL, "cannot connect to the any-address");
+  }
+  if (ip->family != s->family) {
+    return gsctp_detail(GSCTP_EAFNOSUPPORT,
+                        "address family differs from the socket's");
+  }
+  if (ip->family == GSCTP_FAMILY_INET) {
+    static const uint8_t zero[4];
+    if (memcmp(ip->u.v4, zero, 4) == 0) {
+      return gsctp_detail(GSCTP_EINVAL, "cannot connect to 0.0.0.0");
+    }
+  } else if (ip->family == GSCTP_FAMILY_INET6) {
+    static const uint8_t zero[16];
+    if (memcmp(ip->u.v6, zero, 16) == 0) {
+      return gsctp_detail(GSCTP_EINVAL, "cannot connect to ::");
+    }
+  }
+  return 0;
+}
+
+/* Is |item| the outcome of the association |id| started to |target|? */
+static int is_connect_outcome(const gsctp_item *item, int rc, uint32_t id) {
+  return rc == 0 && item->is_event &&
+         item->event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item->event.u.assoc_change.assoc_id == id;
+}
+
+static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
+                          int port, const gsctp_opt *opts, size_t nopts,
+                          int wait, int timeout_ms, gsctp_assoc_change *pev,
+                          uint32_t *passoc_id) {
+  gsctp_sockimpl *s;
+  struct socket *so;
+  uint8_t *packed = NULL;
+  size_t i, off = 0;
+  sctp_assoc_t id = 0;
+  gsctp_addr target;
+  int rv, saved_assoc_events;
+  struct timespec dl;
+
+  t_detail[0] = '\0';
+  if (ips == NULL || nips == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "no peer address");
+  }
+  if (opts == NULL && nopts > 0) {
+    return GSCTP_EBADARG;
+  }
+  if (wait && timeout_ms < GSCTP_INFINITY) {
+    return gsctp_detail(GSCTP_EBADARG, "timeout %d", timeout_ms);
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  if (port < 1 || port > 65535) {
+    rv = gsctp_detail(GSCTP_EINVAL, "port %d is not in 1..65535", port);
+    goto out;
+  }
+  for (i = 0; i < nips; ++i) {
+    rv = check_peer_ip(s, &ips[i]);
+    if (rv != 0) {
+      goto out;
+    }
+  }
+  rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_CONNECT);
+  if (rv != 0) {
+    goto out;
+  }
+
+  packed = malloc(nips * sizeof(struct sockaddr_storage));
+  if (packed == NULL) {
+    rv = GSCTP_ENOMEM;
+    goto out;
+  }
+  for (i = 0; i < nips; ++i) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+
+    rv = gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
+    if (rv != 0) {
+      goto out;
+    }
+    memcpy(packed + off, &ss, len);
+    off += len;
+  }
+
+  rv = gsctp_so_enter(s, &so);
+  if (rv != 0) {
+    goto out;
+  }
+  if (s->af == AF_CONN || s->type == GSCTP_TYPE_STREAM) {
+    /* usrsctp_connectx does not take AF_CONN addresses, and on a
+     * one-to-one socket usrsctp_connect would block without a timeout:
+     * connect non-blocking and find the association by address. */
+    struct sockaddr *sa = (struct sockaddr *)(void *)packed;
+
+    if (nips != 1 && s->af == AF_CONN) {
+      rv = gsctp_detail(GSCTP_EINVAL, "an AF_CONN association has one "
+                        "address");
+    } else if (s->type == GSCTP_TYPE_STREAM && nips > 1) {
+      if (usrsctp_connectx(so, sa, (int)nips, &id) != 0 &&
+          errno != EINPROGRESS) {
+        rv = gsctp_err_from_errno(errno);
+      }
+    } else {
+      int nb = usrsctp_get_non_blocking(so);
+
+      if (nb == 0) {
+        (void)usrsctp_set_non_blocking(so, 1);
+      }
+      if (usrsctp_connect(so, sa, (socklen_t)gsctp_sockaddr_len(sa)) != 0 &&
+          errno != EINPROGRESS) {
+        rv = gsctp_err_from_errno(errno);
+      }
+      if (nb == 0) {
+        (void)usrsctp_set_non_blocking(so, 0);
+      }
+      if (rv == 0) {
+        id = usrsctp_getassocid(so, sa);
+      }
+    }
+  } else if (usrsctp_connectx(so, (struct sockaddr *)(void *)packed,
+                              (int)nips, &id) != 0 &&
+             errno != EINPROGRESS) {
+    rv = gsctp_err_from_errno(errno);
+  }
+  gsctp_so_leave(s);
+  if (rv != 0) {
+    goto out;
+  }
+  target.ip = ips[0];
+  target.port = (uint16_t)port;
+  assoc_remember(s, (uint32_t)id, &target);
+  if (passoc_id != NULL) {
+    *passoc_id = (uint32_t)id;
+  }
+  if (!wait) {
+    goto out;
+  }
+
+  /* Wait for this association's assoc_change.  Everything else read
+   * meanwhile is kept for later gsctp_recv calls, in order.  The outcome
+   * must be seen even if the user unsubscribed association events. */
+  rv = recv_acquire(s);
+  if (rv != 0) {
+    goto out;
+  }
+  pthread_mutex_lock(&s->mu);
+  saved_assoc_events = (int)s->events.association_event;
+  s->events.association_event = 1;
+  pthread_mutex_unlock(&s->mu);
+  if (timeout_ms != GSCTP_INFINITY) {
+    deadline_after(&dl, timeout_ms);
+  }
+  for (;;) {
+    gsctp_item item;
+    int rc = next_item(s, timeout_ms == GSCTP_INFINITY ? NULL : &dl, &item);
+
+    if (rc != 0 && rc != GSCTP_ESCTP_ERROR) {
+      rv = rc;
+      break;
+    }
+    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+      const gsctp_assoc_change *ac = &item.event.u.assoc_change;
+
+      if (pev != NULL) {
+        *pev = *ac;
+      }
+      rv = ac->state == GSCTP_COMM_UP ? 0 : GSCTP_EASSOC;
+      if (rv != 0) {
+        assoc_forget(s, (uint32_t)id);
+      }
+      gsctp_item_free(&item);
+      break;
+    }
+    if (item.is_event && item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+        !saved_assoc_events) {
+      gsctp_item_free(&item); /* the user did not subscribe to these */
+      continue;
+    }
+    rc = push_pending(s, &item, rc);
+    if (rc != 0) {
+      rv = rc;
+      break;
+    }
+  }
+  pthread_mutex_lock(&s->mu);
+  if (s->events.association_event == 1) {
+    s->events.association_event = saved_assoc_events;
+  }
+  pthread_mutex_unlock(&s->mu);
+  recv_release(s);
+
+out:
+  free(packed);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_connect(gsctp_sock sock, const gsctp_ip *ip, int port,
+                  const gsctp_opt *opts, size_t nopts, int timeout_ms,
+                  gsctp_assoc_change *pev) {
+  if (pev != NULL) {
+    *pev = gsctp_assoc_change_default();
+  }
+  return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 1,
+                        timeout_ms, pev, NULL);
+}
+
+int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip, int port,
+                       const gsctp_opt *opts, size_t nopts) {
+  return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 0, 0,
+                        NULL, NULL);
+}
+
+int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
+                        int port, const gsctp_opt *opts, size_t nopts,
+                        uint32_t *passoc_id) {
+  return connect_common(sock, ips, nips, port, opts, nopts, 0, 0, NULL,
+                        passoc_id);
+}
+
+/* ---- send / eof / abort ---- */
+
+static const uint8_t empty_payload[1];
+
+static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
+                   const void *data, size_t datalen) {
+  struct sctp_sendv_spa spa;
+  struct socket *so;
+  int rv;
+
+  memset(&spa, 0, sizeof(spa));
+  spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+  spa.sendv_sndinfo.snd_sid = (uint16_t)sri->stream;
+  spa.sendv_sndinfo.snd_ppid = htonl((uint32_t)sri->ppid);
+  spa.sendv_sndinfo.snd_context = (uint32_t)sri->context;
+  spa.sendv_sndinfo.snd_assoc_id = (sctp_assoc_t)sri->assoc_id;
+  if (sri->flags & GSCTP_SNDRCV_UNORDERED) {
+    spa.sendv_sndinfo.snd_flags |= SCTP_UNORDERED;
+  }
+  if (sri->flags & GSCTP_SNDRCV_ADDR_OVER) {
+    spa.sendv_sndinfo.snd_flags |= SCTP_ADDR_OVER;
+  }
+  if (sri->flags & GSCTP_SNDRCV_ABORT) {
+    spa.sendv_sndinfo.snd_flags |= SCTP_ABORT;
+  }
+  if (sri->flags & GSCTP_SNDRCV_EOF) {
+    spa.sendv_sndinfo.snd_flags |= SCTP_EOF;
+  }
+  if (sri->timetolive > 0) {
+    spa.sendv_flags |= SCTP_SEND_PRINFO_VALID;
+    spa.sendv_prinfo.pr_policy = SCTP_PR_SCTP_TTL;
+    spa.sendv_prinfo.pr_value = (uint32_t)sri->timetolive;
+  }
+  if (data == NULL) {
+    data = empty_payload;
+  }
+  if (datalen > MAX_MESSAGE) {
+    return gsctp_detail(GSCTP_EMSGSIZE, "%zu bytes is over the %d-byte limit",
+                        datalen, MAX_MESSAGE);
+  }
+  rv = gsctp_so_enter(s, &so);
+  if (rv != 0) {
+    return rv;
+  }
+  if (datalen > SMALL_MESSAGE) {
+    /* usrsctp rejects (EMSGSIZE) a message larger than the send buffer
+     * even on a blocking socket; gen_sctp sends any size.  Grow the send
+     * buffer to fit the message (it stays grown). */
+    int cur = 0;
+    socklen_t len = sizeof(cur);
+
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0 &&
+        (size_t)cur < datalen) {
+      int want = (int)datalen;
+      (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &want,
+                               sizeof(want));
+    }
+  }
+  if (usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
+                    SCTP_SENDV_SPA, 0) < 0) {
+    int e = errno;
+    /* usrsctp says ENOENT for an unknown or finished association where
+     * Linux (and so OTP) says EPIPE. */
+    rv = (e == ENOENT || e == ENOTCONN || e == ECONNRESET)
+           ? GSCTP_EPIPE
+           : gsctp_err_from_errno(e);
+  }
+  gsctp_so_leave(s);
+  pthread_mutex_lock(&s->mu);
+  if (s->closed && rv == 0) {
+    rv = 0; /* sent before the close took effect */
+  }
+  pthread_mutex_unlock(&s->mu);
+  return rv;
+}
+
+int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
+                   const void *data, size_t datalen) {
+  gsctp_sockimpl *s;
+  gsctp_sndrcvinfo v;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (sri == NULL || (data == NULL && datalen > 0)) {
+    return GSCTP_EBADARG;
+  }
+  rv = gsctp_sri_check(sri, &v, 1);
+  if (rv != 0) {
+    return rv;
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  rv = do_send(s, &v, data, datalen);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
+               const void *data, size_t datalen) {
+  gsctp_sockimpl *s;
+  gsctp_sndrcvinfo v;
+  int rv;
+
+  t_detail[0] = '\0';
+  if ((data == NULL && datalen > 0) || stream < 0) {
+    return GSCTP_EBADARG;
+  }
+  if (stream > 65535) {
+    return gsctp_detail(GSCTP_ETYPE, "stream %d is not a uint16", stream);
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  if (gsctp_opts_default_send(s, assoc_id, &v) != 0) {
+    v = gsctp_sndrcvinfo_default();
+  }
+  v.stream = stream;
+  v.assoc_id = assoc_id;
+  v.flags &= ~(int64_t)(GSCTP_SNDRCV_ABORT | GSCTP_SNDRCV_EOF);
+  rv = do_send(s, &v, data, datalen);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+static int eof_abort(gsctp_sock sock, const gsctp_assoc_change *assoc,
+                     int flag) {
+  gsctp_sockimpl *s;
+  gsctp_sndrcvinfo v;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (assoc == NULL) {
+    return GSCTP_EBADARG;
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  if (flag == GSCTP_SNDRCV_ABORT && s->type == GSCTP_TYPE_STREAM) {
+    gsctp_sock_put(s);
+    return gsctp_detail(GSCTP_EINVAL, "abort/2 on a stream socket");
+  }
+  v = gsctp_sndrcvinfo_default();
+  v.assoc_id = assoc->assoc_id;
+  v.flags = flag;
+  rv = do_send(s, &v, NULL, 0);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_eof(gsctp_sock sock, const gsctp_assoc_change *assoc) {
+  return eof_abort(sock, assoc, GSCTP_SNDRCV_EOF);
+}
+
+int gsctp_abort(gsctp_sock sock, const gsctp_assoc_change *assoc) {
+  return eof_abort(sock, assoc, GSCTP_SNDRCV_ABORT);
+}
+
+/* ---- error_string ---- */
+
+const char *gsctp_error_string(int code) {
+  static const char *const table[] = {
+    "ok",
+    "Invalid Stream Identifier",
+    "Missing Mandatory Parameter",
+    "Stale Cookie Error",
+    "Out of Resource",
+    "Unresolvable Address",
+    "Unrecognized Chunk Type",
+    "Invalid Mandatory Parameter",
+    "Unrecognized Parameters",
+    "No User Data",
+    "Cookie Received While Shutting Down",
+    "Restart of an Association with New Addresses",
+    "User Initiated Abort",
+    "Protocol Violation",
+  };
+
+  if (code < 0 || (size_t)code >= sizeof(table) / sizeof(table[0])) {
+    return "unknown_error";
+  }
+  return table[code];
+}
+
+/* ---- names ---- */
+
+static int addrs_out(struct sockaddr *list, int n, gsctp_addr *addrs,
+                     size_t max, size_t *pn) {
+  uint8_t *p = (uint8_t *)list;
+  size_t k = 0;
+  int i;
+
+  for (i = 0; i < n; ++i) {
+    const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
+    size_t len = gsctp_sockaddr_len(sa);
+    gsctp_addr a;
+
+    if (len == 0) {
+      break;
+    }
+    if (gsctp_addr_from_sockaddr(sa, &a.port, &a.ip) == 0) {
+      if (k < max && addrs != NULL) {
+        addrs[k] = a;
+      }
+      k++;
+    }
+    p += len;
+  }
+  if (pn != NULL) {
+    *pn = k;
+  }
+  return 0;
+}
+
+static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
+                 size_t max, size_t *pn, int peer) {
+  gsctp_sockimpl *s;
+  struct socket *so;
+  struct sockaddr *list = NULL;
+  int n, rv;
+
+  t_detail[0] = '\0';
+  if (addrs == NULL && max > 0) {
+    return GSCTP_EBADARG;
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+  }
+  rv = gsctp_so_enter(s, &so);
+  if (rv == 0) {
+    n = peer ? usrsctp_getpaddrs(so, (sctp_assoc_t)assoc_id, &list)
+             : usrsctp_getladdrs(so, (sctp_assoc_t)assoc_id, &list);
+    if (n < 0) {
+      rv = gsctp_err_from_errno(errno);
+      if (peer && (rv == GSCTP_ENOENT || rv == GSCTP_EUNKNOWN)) {
+        rv = GSCTP_ENOTCONN;
+      }
+    } else if (n == 0 && peer) {
+      rv = GSCTP_ENOTCONN;
+    } else {
+      rv = addrs_out(list, n, addrs, max, pn);
+    }
+    if (list != NULL) {
+      if (peer) {
+        usrsctp_freepaddrs(list);
+      } else {
+        usrsctp_freeladdrs(list);
+      }
+    }
+    gsctp_so_leave(s);
+  }
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_socknames(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
+                    size_t max, size_t *pn) {
+  return names(sock, assoc_id, addrs, max, pn, 0);
+}
+
+int gsctp_peernames(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
+                    size_t max, size_t *pn) {
+  return names(sock, assoc_id, addrs, max, pn, 1);
+}
+
+int gsctp_port(gsctp_sock sock) {
+  gsctp_addr a;
+  size_t n = 0;
+  int rv;
+
+  rv = gsctp_socknames(sock, 0, &a, 1, &n);
+  if (rv != 0) {
+    return rv;
+  }
+  return n > 0 ? a.port : 0;
+}

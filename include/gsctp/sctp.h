@@ -1,0 +1,367 @@
+/*
+ * gsctp/sctp.h - gen_sctp in C: sockets, associations, streams, events.
+ *
+ * A gsctp_sock is a handle, like a file descriptor: a small number that
+ * stays safe to use after close (every call then returns GSCTP_ECLOSED,
+ * and closing again returns 0, as gen_sctp does).  Any thread may call
+ * any function on any socket.
+ *
+ * Mapping of gen_sctp's results:
+ *   ok / {ok, X}                 -> 0 (X in an out-parameter)
+ *   {error, Posix}               -> GSCTP_E<POSIX> (negative)
+ *   {error, closed|timeout|...}  -> GSCTP_ECLOSED, GSCTP_ETIMEOUT, ...
+ *   error:badarg, function_clause-> GSCTP_EBADARG (never a crash)
+ *   {error, #sctp_assoc_change{}}-> GSCTP_EASSOC with the record filled in
+ *   {error, {Addr, Anc, #sctp_send_failed{}|...}}
+ *                                -> GSCTP_ESCTP_ERROR with the item filled in
+ *   {error, {type, ...}}         -> GSCTP_ETYPE (gsctp_error_detail() says
+ *                                   which record field)
+ *
+ * Delivery is passive in this version: items are read with gsctp_recv().
+ * Data that is not read stays inside the SCTP stack, so the peer's
+ * receive window closes (flow control) instead of gsctp buffering it.
+ */
+#ifndef GSCTP_SCTP_H
+#define GSCTP_SCTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gsctp/addr.h"
+#include "gsctp/err.h"
+#include "gsctp/records.h"
+#include "gsctp/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A socket handle.  0 is never a valid socket. */
+typedef uint32_t gsctp_sock;
+
+/** Timeout value meaning `infinity`. */
+#define GSCTP_INFINITY (-1)
+
+/** gsctp_listen() backlogs: `true` is 5 as in OTP, `false` is 0. */
+#define GSCTP_LISTEN_TRUE 5
+#define GSCTP_LISTEN_FALSE 0
+
+/** Socket types (`{type, seqpacket|stream}`). */
+typedef enum gsctp_type {
+  GSCTP_TYPE_SEQPACKET = 1, /**< one-to-many (default) */
+  GSCTP_TYPE_STREAM = 2,    /**< one-to-one */
+} gsctp_type;
+
+/** Delivery modes (`binary | list`). */
+typedef enum gsctp_mode {
+  GSCTP_MODE_BINARY = 0, /**< default */
+  GSCTP_MODE_LIST = 1,   /**< items carry the `list` flag */
+} gsctp_mode;
+
+/** Option names.  The comment gives the member of gsctp_opt.v used. */
+typedef enum gsctp_optname {
+  /* Open-only options. */
+  GSCTP_OPT_PORT = 1,   /**< i: local SCTP port 0..65535 (`{port, P}`) */
+  GSCTP_OPT_IP,         /**< ip: a local address (`{ip, IP}`); repeat
+                             it to bind several (multi-homing) */
+  GSCTP_OPT_FAMILY,     /**< i: GSCTP_FAMILY_INET (default), _INET6, _CONN */
+  GSCTP_OPT_TYPE,       /**< i: gsctp_type */
+  GSCTP_OPT_UDP_PORT,   /**< i: the process's local UDP encapsulation port;
+                             must equal the running stack's, or starts the
+                             stack on it (gsctp extension) */
+  /* Options for open, setopts, getopts and connect. */
+  GSCTP_OPT_MODE,       /**< i: gsctp_mode */
+  GSCTP_OPT_ACTIVE,     /**< i: 0 (`false`) only in this version */
+  GSCTP_OPT_BUFFER,     /**< i: reassembly buffer growth step, bytes >= 1 */
+  GSCTP_OPT_SNDBUF,     /**< i: send buffer, bytes */
+  GSCTP_OPT_RECBUF,     /**< i: receive buffer, bytes */
+  GSCTP_OPT_SCTP_NODELAY, /**< i: 0/1, Nagle off when 1 */
+  GSCTP_OPT_SCTP_AUTOCLOSE, /**< i: seconds of idleness, 0 = never */
+  GSCTP_OPT_SCTP_MAXSEG, /**< i: largest DATA chunk payload, 0 = path MTU */
+  GSCTP_OPT_SCTP_INITMSG, /**< initmsg */
+  GSCTP_OPT_SCTP_EVENTS,  /**< events */
+  GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM, /**< sndrcvinfo (assoc_id picks the
+                                          association; 0 = endpoint) */
+  GSCTP_OPT_UDP_REMOTE_PORT, /**< i: remote UDP encapsulation port used for
+                                  new associations, default 9899 (gsctp
+                                  extension) */
+  /* Read-only. */
+  GSCTP_OPT_SCTP_STATUS, /**< status (set status.assoc_id before getopts) */
+  GSCTP_OPT__COUNT
+} gsctp_optname;
+
+/** One option: gen_sctp's `{Name, Value}`. */
+typedef struct gsctp_opt {
+  int name; /**< gsctp_optname */
+  union {
+    int64_t i;                     /**< integers, booleans and enums */
+    gsctp_ip ip;                   /**< GSCTP_OPT_IP */
+    gsctp_initmsg initmsg;         /**< GSCTP_OPT_SCTP_INITMSG */
+    gsctp_event_subscribe events;  /**< GSCTP_OPT_SCTP_EVENTS */
+    gsctp_sndrcvinfo sndrcvinfo;   /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
+    gsctp_status status;           /**< GSCTP_OPT_SCTP_STATUS */
+  } v;
+} gsctp_opt;
+
+/** `gsctp_opt_name` returns the Erlang option name ("sctp_initmsg"), or
+ *  "unknown". */
+GSCTP_EXTERN const char *gsctp_opt_name(int name);
+
+/**
+ * One received item: gen_sctp's `{FromIP, FromPort, AncData, Data}`.
+ * Filled by gsctp_recv(); release with gsctp_item_free().
+ */
+typedef struct gsctp_item {
+  gsctp_addr from;      /**< the peer's address (for events too) */
+  int has_anc;          /**< 1: |anc| holds the `#sctp_sndrcvinfo{}` of
+                             AncData; 0: AncData is `[]` */
+  gsctp_sndrcvinfo anc; /**< ancillary data (valid when |has_anc|) */
+  int is_event;         /**< 0: data in |data|; 1: record in |event| */
+  int list;             /**< 1 in list mode (data is a list of bytes) */
+  uint8_t *data;        /**< the whole message (owned by the item) */
+  size_t datalen;       /**< its length in bytes */
+  gsctp_event event;    /**< the event record when |is_event| */
+} gsctp_item;
+
+/** `gsctp_item_free` frees what |item| owns and zeroes it.  NULL and an
+ *  already freed item are fine. */
+GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
+
+/**
+ * `gsctp_open` opens a socket (`gen_sctp:open/0,1,2`) with the |nopts|
+ * options in |opts| (both borrowed; |opts| may be NULL when |nopts| is 0)
+ * and stores its handle in |*psock|.  Starts the process's stack if it
+ * is not running.  The socket is bound: to every GSCTP_OPT_IP given (the
+ * first with bind, the rest with bindx), or to `any`, on GSCTP_OPT_PORT
+ * (default 0: a free port).  Defaults: seqpacket, inet, binary, passive,
+ * every event but adaptation and authentication subscribed.
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_EBADARG: |psock| NULL, an unknown option, a value outside the
+ *   option's range (port outside 0..65535, bad type/family/mode), an
+ *   option that cannot be set at open (OTP raises badarg for these).
+ * GSCTP_ETYPE: a record field out of its type's range.
+ * GSCTP_EOPNOTSUPP: an active mode other than false (not in this version).
+ * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
+ * GSCTP_EAFNOSUPPORT: an address of another family than the socket's.
+ * GSCTP_ENOMEM, or an error of gsctp_stack_start().
+ */
+GSCTP_EXTERN int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts,
+                            size_t nopts);
+
+/**
+ * `gsctp_close` closes |sock| (`gen_sctp:close/1`): its associations
+ * shut down gracefully in the background, and a thread blocked in
+ * gsctp_recv() or gsctp_connect() on it returns GSCTP_ECLOSED.  Closing a
+ * closed socket returns 0.
+ *
+ * Returns 0, or GSCTP_EBADARG for the handle 0.
+ */
+GSCTP_EXTERN int gsctp_close(gsctp_sock sock);
+
+/**
+ * `gsctp_listen` makes |sock| accept associations (`gen_sctp:listen/2`).
+ * |backlog| is GSCTP_LISTEN_TRUE (5), GSCTP_LISTEN_FALSE (0: stop
+ * accepting new associations), or the backlog of a stream socket.
+ *
+ * Returns 0, or GSCTP_EBADARG (negative backlog), GSCTP_ECLOSED, or an
+ * errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_listen(gsctp_sock sock, int backlog);
+
+/**
+ * `gsctp_connect` associates |sock| with |ip|:|port| and waits up to
+ * |timeout_ms| (GSCTP_INFINITY for no limit) for the outcome
+ * (`gen_sctp:connect/4,5`).  |opts| are applied to the socket first,
+ * permanently; unset record fields take the socket's current values.
+ * On success |*pev| (may be NULL) receives the `comm_up` record.
+ *
+ * While waiting, items that are not this association's assoc_change
+ * (data or events of other associations) are kept and returned by later
+ * gsctp_recv() calls in order, rather than consumed as OTP's passive
+ * connect does (see docs/api.md).  After a timeout the attempt goes on,
+ * as in OTP: its eventual assoc_change is delivered by gsctp_recv().
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_EASSOC: the association failed; |*pev| holds the record
+ *   (state cant_assoc when nobody listens, or comm_lost).
+ * GSCTP_ETIMEOUT: no outcome within |timeout_ms|.
+ * GSCTP_EBADARG: NULL |ip|, a timeout below -1, bad options.
+ * GSCTP_EINVAL: |port| outside 1..65535, or the any-address.
+ * GSCTP_EAFNOSUPPORT: |ip| is not of the socket's family.
+ * GSCTP_ECLOSED: |sock| is closed (also if closed while waiting).
+ * GSCTP_EALREADY: another thread is in gsctp_recv() on |sock|.
+ * GSCTP_EISCONN / GSCTP_EALREADY: already associated (in progress) with
+ *   that peer.
+ * GSCTP_ETYPE, or an errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_connect(gsctp_sock sock, const gsctp_ip *ip, int port,
+                               const gsctp_opt *opts, size_t nopts,
+                               int timeout_ms, gsctp_assoc_change *pev);
+
+/**
+ * `gsctp_connect_init` starts an association with |ip|:|port| and
+ * returns at once (`gen_sctp:connect_init/4`).  The outcome arrives later
+ * as an `sctp_assoc_change` item from gsctp_recv().  Errors as
+ * gsctp_connect() without GSCTP_EASSOC and GSCTP_ETIMEOUT.
+ */
+GSCTP_EXTERN int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip,
+                                    int port, const gsctp_opt *opts,
+                                    size_t nopts);
+
+/**
+ * `gsctp_connectx_init` starts one association with a peer reachable at
+ * the |nips| addresses |ips|, all on |port| (`gen_sctp:connectx_init/4`),
+ * and stores the new association's id in |*passoc_id| (may be NULL).
+ * The outcome arrives as an `sctp_assoc_change` with that id.
+ * Errors as gsctp_connect_init(); GSCTP_EBADARG also for |nips| 0.
+ */
+GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
+                                     size_t nips, int port,
+                                     const gsctp_opt *opts, size_t nopts,
+                                     uint32_t *passoc_id);
+
+/**
+ * `gsctp_send` sends |datalen| bytes of |data| (borrowed) on |stream| of
+ * association |assoc_id| (`gen_sctp:send/4`), with the flags, ppid,
+ * context and timetolive of the association's default send parameters
+ * (sctp_default_send_param).  Blocks while the send buffer is full; the
+ * message is never lost or truncated.
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_EBADARG: |data| NULL with |datalen| > 0, or |stream| < 0.
+ * GSCTP_EINVAL: |stream| beyond the association's outbound streams.
+ * GSCTP_EPIPE: no such association (unknown, or finished).
+ * GSCTP_EMSGSIZE: larger than the stack can queue at all.
+ * GSCTP_ECLOSED, or an errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
+                            const void *data, size_t datalen);
+
+/**
+ * `gsctp_send_sri` sends with the full `#sctp_sndrcvinfo{}` |sri|
+ * (`gen_sctp:send/3`): stream, flags (unordered, addr_over, abort, eof),
+ * ppid, context, timetolive (ms; the message is dropped, unsent, once it
+ * expires) and assoc_id.  Unset fields take the type default (0).
+ * Errors as gsctp_send(), plus GSCTP_ETYPE for a field out of range or a
+ * set ssn/tsn/cumtsn.
+ */
+GSCTP_EXTERN int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
+                                const void *data, size_t datalen);
+
+/**
+ * `gsctp_recv` waits up to |timeout_ms| (GSCTP_INFINITY, 0 for a poll, or
+ * milliseconds) for the next item on |sock| (`gen_sctp:recv/1,2`) and
+ * fills |*pitem|, which the caller then owns and frees with
+ * gsctp_item_free().  A message is always returned whole, whatever its
+ * size.  Only one thread may wait on a socket at a time.
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_ESCTP_ERROR: the item is an `sctp_send_failed`,
+ *   `sctp_remote_error` or `sctp_pdapi_event` (OTP returns these as
+ *   `{error, {Addr, Anc, Record}}`); |*pitem| is filled and must be freed.
+ * GSCTP_ETIMEOUT: nothing arrived in time.
+ * GSCTP_EINVAL: |timeout_ms| below -1.
+ * GSCTP_EALREADY: another thread is already waiting on |sock|.
+ * GSCTP_ECLOSED: |sock| is closed, or was closed while waiting.
+ * GSCTP_EBADARG: |pitem| NULL.
+ * GSCTP_ENOMEM, or an errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_recv(gsctp_sock sock, int timeout_ms,
+                            gsctp_item *pitem);
+
+/**
+ * `gsctp_eof` gracefully shuts down the association of |assoc|
+ * (`gen_sctp:eof/2`) after its queued data is delivered.  The peer gets
+ * `sctp_shutdown_event`, then both sides `shutdown_comp`.
+ * Returns 0, GSCTP_EBADARG (NULL |assoc|), GSCTP_EPIPE (no such
+ * association), GSCTP_ECLOSED, or an errno code.
+ */
+GSCTP_EXTERN int gsctp_eof(gsctp_sock sock, const gsctp_assoc_change *assoc);
+
+/**
+ * `gsctp_abort` aborts the association of |assoc| (`gen_sctp:abort/2`):
+ * both sides get `comm_lost`.  Errors as gsctp_eof(), plus GSCTP_EINVAL on
+ * a stream socket (as on Linux).
+ */
+GSCTP_EXTERN int gsctp_abort(gsctp_sock sock, const gsctp_assoc_change *assoc);
+
+/**
+ * `gsctp_error_string` returns OTP's text for SCTP error cause |code|
+ * (`gen_sctp:error_string/1`): "ok" for 0, "Invalid Stream Identifier"
+ * for 1, ... "Protocol Violation" for 13, and "unknown_error" for any
+ * other value.  Static string, never NULL.
+ */
+GSCTP_EXTERN const char *gsctp_error_string(int code);
+
+/**
+ * `gsctp_setopts` sets the |nopts| options |opts| (borrowed) on |sock|
+ * (`inet:setopts/2`), in order.  Unset record fields take the type
+ * default, not the current value.  Stops at the first failure.
+ *
+ * Returns 0, GSCTP_EINVAL (unknown option, open-only or read-only option,
+ * bad value), GSCTP_ETYPE (record field out of range), GSCTP_EOPNOTSUPP
+ * (an active mode other than false), GSCTP_ECLOSED, or an errno code.
+ */
+GSCTP_EXTERN int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts,
+                               size_t nopts);
+
+/**
+ * `gsctp_getopts` reads options of |sock| (`inet:getopts/2`).  For each
+ * of the |nopts| entries of |opts| the caller sets `name` (and, for
+ * association-level records, the assoc_id field); gsctp fills in the
+ * value.  Options whose read fails are left out, as OTP does: the
+ * entries that were read are packed to the front and their count is
+ * stored in |*pnread| (may be NULL).
+ *
+ * Returns 0, GSCTP_EINVAL (unknown option), GSCTP_ECLOSED, or
+ * GSCTP_EBADARG (NULL |opts| with |nopts| > 0).
+ */
+GSCTP_EXTERN int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
+                               size_t *pnread);
+
+/**
+ * `gsctp_socknames` stores up to |max| local addresses of |sock| (of
+ * association |assoc_id|, or of the endpoint when 0) in |addrs| and
+ * their total count in |*pn| (`inet:socknames/1,2`).
+ * Returns 0, GSCTP_ECLOSED, GSCTP_EBADARG, or an errno code.
+ */
+GSCTP_EXTERN int gsctp_socknames(gsctp_sock sock, uint32_t assoc_id,
+                                 gsctp_addr *addrs, size_t max, size_t *pn);
+
+/**
+ * `gsctp_peernames` stores up to |max| peer addresses of association
+ * |assoc_id| of |sock| in |addrs| and their total count in |*pn|
+ * (`inet:peernames/2`).  Returns 0, GSCTP_EINVAL or GSCTP_ENOTCONN (no
+ * such association), GSCTP_ECLOSED, or GSCTP_EBADARG.
+ */
+GSCTP_EXTERN int gsctp_peernames(gsctp_sock sock, uint32_t assoc_id,
+                                 gsctp_addr *addrs, size_t max, size_t *pn);
+
+/**
+ * `gsctp_port` returns the local SCTP port |sock| is bound to
+ * (`inet:port/1`), or GSCTP_ECLOSED.
+ */
+GSCTP_EXTERN int gsctp_port(gsctp_sock sock);
+
+/**
+ * `gsctp_error_detail` returns a description of the last GSCTP_ETYPE or
+ * GSCTP_EBADARG returned on the calling thread ("sctp_sndrcvinfo field 2
+ * (stream): 70000 is not a uint16"), or "" if none.  Thread-local; valid
+ * until the thread's next gsctp call.
+ */
+GSCTP_EXTERN const char *gsctp_error_detail(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GSCTP_SCTP_H */

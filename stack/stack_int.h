@@ -1,0 +1,49 @@
+/*
+ * stack_int.h - what the front end (and tests) may use of the stack
+ * beyond the public gsctp/stack.h.  Not installed.
+ */
+#ifndef GSCTP_STACK_INT_H
+#define GSCTP_STACK_INT_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <usrsctp.h>
+
+#include "gsctp/link.h"
+#include "gsctp/stack.h"
+
+/*
+ * gsctp_stack_set_close_all_hook registers the function the stack calls
+ * at shutdown to close every front-end socket.  Called once, by the
+ * front end.
+ */
+void gsctp_stack_set_close_all_hook(void (*fn)(void));
+
+/*
+ * gsctp_stack_start_port starts the stack on UDP port |port| (0 = a free
+ * port, -1 = environment/default) unless it runs already.  Returns 0 if
+ * the stack runs on that port afterwards (or |port| is -1 and it runs on
+ * any port), GSCTP_EINVAL if it runs on another port, or a start error.
+ */
+int gsctp_stack_start_port(int port);
+
+/*
+ * gsctp_stack_has_udp returns nonzero if the running stack has a UDP
+ * encapsulation port.
+ */
+int gsctp_stack_has_udp(void);
+
+/*
+ * gsctp_link_is_live returns nonzero if |p| is a link that exists now.
+ */
+int gsctp_link_is_live(const void *p);
+
+/* The AF_CONN output function given to usrsctp_init (link.c). */
+int gsctp_link_conn_output(void *addr, void *buf, size_t len, uint8_t tos,
+                           uint8_t set_df);
+
+/* Stop the link thread and forget every link (at stack shutdown). */
+void gsctp_link_shutdown_all(void);
+
+#endif /* GSCTP_STACK_INT_H */
