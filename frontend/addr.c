@@ -62,7 +62,7 @@ int gsctp_ip_parse(const char *str, gsctp_ip *pip) {
   gsctp_ip ip;
 
   if (str == NULL || pip == NULL) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: str == NULL || pip == NULL");
   }
   memset(&ip, 0, sizeof(ip));
   if (inet_pton(AF_INET, str, ip.u.v4) == 1) {
@@ -82,7 +82,7 @@ int gsctp_getaddr(const char *host, int family, gsctp_ip *pip) {
   int rv;
 
   if (host == NULL || pip == NULL) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: host == NULL || pip == NULL");
   }
   if (family != GSCTP_FAMILY_INET && family != GSCTP_FAMILY_INET6) {
     return GSCTP_EAFNOSUPPORT;

@@ -90,6 +90,9 @@ typedef struct gsctp_sockimpl {
 
 /* Look up |h| and take a reference; NULL if closed or invalid. */
 gsctp_sockimpl *gsctp_sock_get(gsctp_sock h);
+/* The error for a handle gsctp_sock_get did not find: GSCTP_EBADARG for
+ * 0 (with detail), GSCTP_ECLOSED otherwise. */
+int gsctp_sock_gone(gsctp_sock h);
 /* Drop a reference taken by gsctp_sock_get. */
 void gsctp_sock_put(gsctp_sockimpl *s);
 /* Enter/leave a usrsctp call on s->so: GSCTP_ECLOSED if closed. */

@@ -517,11 +517,11 @@ int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts, size_t nopts) {
 
   gsctp_detail(0, "%s", "");
   if (opts == NULL && nopts > 0) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_SETOPTS);
   gsctp_sock_put(s);
@@ -721,7 +721,7 @@ int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
 
   gsctp_detail(0, "%s", "");
   if (opts == NULL && nopts > 0) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
   }
   for (i = 0; i < nopts; ++i) {
     if (opts[i].name <= 0 || opts[i].name >= GSCTP_OPT__COUNT) {
@@ -730,7 +730,7 @@ int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   for (i = 0; i < nopts; ++i) {
     gsctp_opt o = opts[i];

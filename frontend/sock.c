@@ -155,6 +155,10 @@ gsctp_sockimpl *gsctp_sock_get(gsctp_sock h) {
   return s;
 }
 
+int gsctp_sock_gone(gsctp_sock h) {
+  return h == 0 ? gsctp_detail(GSCTP_EBADARG, "socket handle 0") : GSCTP_ECLOSED;
+}
+
 void gsctp_sock_put(gsctp_sockimpl *s) {
   int last;
 
@@ -576,6 +580,75 @@ static void recv_release(gsctp_sockimpl *s) {
   pthread_mutex_unlock(&s->mu);
 }
 
+static int push_pending(gsctp_sockimpl *s, gsctp_item *item, int rc);
+
+/*
+ * usrsctp reports an abort with queued data as the send_failed events
+ * first and comm_lost last; Linux (and so gen_sctp) reports comm_lost
+ * first.  When a send_failed is read, read what usrsctp already holds
+ * (bounded: the receive buffer), and if it contains the comm_lost of the
+ * same association, deliver that first.  |item| holds the send_failed;
+ * everything read ahead goes to the kept queue in order.  Returns the
+ * code of the item now in |item|.
+ */
+static int reorder_after_send_failed(gsctp_sockimpl *s, gsctp_item *item) {
+  uint32_t id = item->event.u.send_failed.assoc_id;
+  struct gsctp_pending *head = NULL, **tail = &head, *p, **pp;
+  struct gsctp_pending *lost = NULL;
+  int n = 0, rv;
+
+  while (n < 100000 && read_message(s) == 1) {
+    p = malloc(sizeof(*p));
+    if (p == NULL) {
+      break;
+    }
+    rv = finish_item(s, &p->item);
+    if (rv == 1 || rv == GSCTP_ENOMEM) {
+      free(p);
+      if (rv == GSCTP_ENOMEM) {
+        break;
+      }
+      continue;
+    }
+    p->rc = rv;
+    p->next = NULL;
+    *tail = p;
+    tail = &p->next;
+    n++;
+  }
+  for (pp = &head; *pp != NULL; pp = &(*pp)->next) {
+    p = *pp;
+    if (p->rc == 0 && p->item.is_event &&
+        p->item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+        p->item.event.u.assoc_change.assoc_id == id &&
+        (p->item.event.u.assoc_change.state == GSCTP_COMM_LOST ||
+         p->item.event.u.assoc_change.state == GSCTP_CANT_ASSOC)) {
+      *pp = p->next;
+      lost = p;
+      break;
+    }
+  }
+  rv = GSCTP_ESCTP_ERROR;
+  if (lost != NULL) {
+    /* comm_lost goes out now; the send_failed becomes the first kept. */
+    gsctp_item sf = *item;
+
+    *item = lost->item;
+    rv = lost->rc;
+    free(lost);
+    if (push_pending(s, &sf, GSCTP_ESCTP_ERROR) != 0) {
+      /* out of memory: the send_failed is lost, the rest is kept */
+    }
+  }
+  while (head != NULL) {
+    p = head;
+    head = p->next;
+    (void)push_pending(s, &p->item, p->rc);
+    free(p);
+  }
+  return rv;
+}
+
 /*
  * Next item from usrsctp (not the kept ones), waiting until |dl| (NULL =
  * forever).  Caller holds recv_busy.  Returns 0 / GSCTP_ESCTP_ERROR with
@@ -601,6 +674,9 @@ static int next_item(gsctp_sockimpl *s, const struct timespec *dl,
       if (rv == 1) {
         continue; /* nothing for the user in it */
       }
+      if (rv == GSCTP_ESCTP_ERROR && item->event.type == GSCTP_EV_SEND_FAILED) {
+        return reorder_after_send_failed(s, item);
+      }
       return rv;
     }
     if (rv < 0) {
@@ -625,12 +701,12 @@ int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
 
   t_detail[0] = '\0';
   if (pitem == NULL) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: pitem == NULL");
   }
   memset(pitem, 0, sizeof(*pitem));
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   if (timeout_ms < GSCTP_INFINITY) {
     gsctp_sock_put(s);
@@ -827,8 +903,12 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   int rv;
 
   t_detail[0] = '\0';
-  if (psock == NULL || (opts == NULL && nopts > 0)) {
-    return GSCTP_EBADARG;
+  if (psock == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "psock is NULL");
+  }
+  if (opts == NULL && nopts > 0) {
+    return gsctp_detail(GSCTP_EBADARG, "opts is NULL but nopts is %zu",
+                        nopts);
   }
   rv = scan_open_opts(opts, nopts, &a);
   if (rv != 0) {
@@ -928,7 +1008,7 @@ int gsctp_close(gsctp_sock sock) {
   gsctp_sockimpl *s;
 
   if (sock == 0) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: sock == 0");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
@@ -983,7 +1063,7 @@ int gsctp_listen(gsctp_sock sock, int backlog) {
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   rv = gsctp_so_enter(s, &so);
   if (rv == 0) {
@@ -1045,14 +1125,14 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     return gsctp_detail(GSCTP_EBADARG, "no peer address");
   }
   if (opts == NULL && nopts > 0) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
   }
   if (wait && timeout_ms < GSCTP_INFINITY) {
     return gsctp_detail(GSCTP_EBADARG, "timeout %d", timeout_ms);
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   if (port < 1 || port > 65535) {
     rv = gsctp_detail(GSCTP_EINVAL, "port %d is not in 1..65535", port);
@@ -1125,6 +1205,21 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                               (int)nips, &id) != 0 &&
              errno != EINPROGRESS) {
     rv = gsctp_err_from_errno(errno);
+  }
+  if (rv == GSCTP_EALREADY) {
+    /* usrsctp says EALREADY for any existing association with the peer;
+     * Linux says EISCONN once it is established. */
+    struct sctp_status st;
+    socklen_t stlen = sizeof(st);
+
+    memset(&st, 0, sizeof(st));
+    st.sstat_assoc_id =
+      usrsctp_getassocid(so, (struct sockaddr *)(void *)packed);
+    if (st.sstat_assoc_id != 0 &&
+        usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &stlen) == 0 &&
+        st.sstat_state == SCTP_ESTABLISHED) {
+      rv = GSCTP_EISCONN;
+    }
   }
   gsctp_so_leave(s);
   if (rv != 0) {
@@ -1306,7 +1401,7 @@ int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
 
   t_detail[0] = '\0';
   if (sri == NULL || (data == NULL && datalen > 0)) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: sri == NULL || (data == NULL && datalen > 0)");
   }
   rv = gsctp_sri_check(sri, &v, 1);
   if (rv != 0) {
@@ -1314,7 +1409,7 @@ int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   rv = do_send(s, &v, data, datalen);
   gsctp_sock_put(s);
@@ -1329,14 +1424,14 @@ int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
 
   t_detail[0] = '\0';
   if ((data == NULL && datalen > 0) || stream < 0) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: (data == NULL && datalen > 0) || stream < 0");
   }
   if (stream > 65535) {
     return gsctp_detail(GSCTP_ETYPE, "stream %d is not a uint16", stream);
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   if (gsctp_opts_default_send(s, assoc_id, &v) != 0) {
     v = gsctp_sndrcvinfo_default();
@@ -1349,6 +1444,35 @@ int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
   return rv;
 }
 
+/*
+ * usrsctp drops a notification that does not fit in the receive buffer.
+ * An abort turns every queued message into a send_failed notification
+ * carrying its payload, so before aborting, make the receive buffer large
+ * enough to hold the whole send buffer too (capped at 64 MiB).  The
+ * buffer stays that size.
+ */
+static void make_room_for_send_failed(gsctp_sockimpl *s) {
+  struct socket *so;
+  int sb = 0, rb = 0;
+  socklen_t len;
+
+  if (gsctp_so_enter(s, &so) != 0) {
+    return;
+  }
+  len = sizeof(sb);
+  if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &sb, &len) == 0) {
+    len = sizeof(rb);
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_RCVBUF, &rb, &len) == 0 &&
+        rb < (1 << 26)) {
+      long want = (long)rb + (long)sb + 65536;
+      int v = want > (1L << 26) ? (1 << 26) : (int)want;
+
+      (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+    }
+  }
+  gsctp_so_leave(s);
+}
+
 static int eof_abort(gsctp_sock sock, const gsctp_assoc_change *assoc,
                      int flag) {
   gsctp_sockimpl *s;
@@ -1357,15 +1481,18 @@ static int eof_abort(gsctp_sock sock, const gsctp_assoc_change *assoc,
 
   t_detail[0] = '\0';
   if (assoc == NULL) {
-    return GSCTP_EBADARG;
+    return gsctp_detail(GSCTP_EBADARG, "bad argument: assoc == NULL");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   if (flag == GSCTP_SNDRCV_ABORT && s->type == GSCTP_TYPE_STREAM) {
     gsctp_sock_put(s);
     return gsctp_detail(GSCTP_EINVAL, "abort/2 on a stream socket");
+  }
+  if (flag == GSCTP_SNDRCV_ABORT) {
+    make_room_for_send_failed(s);
   }
   v = gsctp_sndrcvinfo_default();
   v.assoc_id = assoc->assoc_id;
@@ -1447,12 +1574,13 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
   int n, rv;
 
   t_detail[0] = '\0';
-  if (addrs == NULL && max > 0) {
-    return GSCTP_EBADARG;
+  if ((addrs == NULL && max > 0) || pn == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "%s", pn == NULL ? "pn is NULL"
+                                                      : "addrs is NULL");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
-    return sock == 0 ? GSCTP_EBADARG : GSCTP_ECLOSED;
+    return gsctp_sock_gone(sock);
   }
   rv = gsctp_so_enter(s, &so);
   if (rv == 0) {

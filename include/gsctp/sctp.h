@@ -145,7 +145,11 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  * GSCTP_ETYPE: a record field out of its type's range.
  * GSCTP_EOPNOTSUPP: an active mode other than false (not in this version).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
- * GSCTP_EAFNOSUPPORT: an address of another family than the socket's.
+ * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
+ *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
+ *
+ * Without GSCTP_OPT_FAMILY, the family follows the last GSCTP_OPT_IP
+ * (an IPv6 address selects inet6, as inet:sctp_module/1 does).
  * GSCTP_ENOMEM, or an error of gsctp_stack_start().
  */
 GSCTP_EXTERN int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts,
@@ -190,8 +194,10 @@ GSCTP_EXTERN int gsctp_listen(gsctp_sock sock, int backlog);
  * GSCTP_EASSOC: the association failed; |*pev| holds the record
  *   (state cant_assoc when nobody listens, or comm_lost).
  * GSCTP_ETIMEOUT: no outcome within |timeout_ms|.
- * GSCTP_EBADARG: NULL |ip|, a timeout below -1, bad options.
- * GSCTP_EINVAL: |port| outside 1..65535, or the any-address.
+ * GSCTP_EBADARG: NULL |ip|, a timeout below -1, NULL |opts| with
+ *   |nopts| > 0.
+ * GSCTP_EINVAL: |port| outside 1..65535, the any-address, or an unknown,
+ *   open-only or read-only option (OTP: `{error, einval}`).
  * GSCTP_EAFNOSUPPORT: |ip| is not of the socket's family.
  * GSCTP_ECLOSED: |sock| is closed (also if closed while waiting).
  * GSCTP_EALREADY: another thread is in gsctp_recv() on |sock|.
@@ -331,8 +337,9 @@ GSCTP_EXTERN int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
 /**
  * `gsctp_socknames` stores up to |max| local addresses of |sock| (of
  * association |assoc_id|, or of the endpoint when 0) in |addrs| and
- * their total count in |*pn| (`inet:socknames/1,2`).
- * Returns 0, GSCTP_ECLOSED, GSCTP_EBADARG, or an errno code.
+ * their total count in |*pn| (`inet:socknames/1,2`).  |pn| is required.
+ * Returns 0, GSCTP_ECLOSED, GSCTP_EBADARG (|pn| NULL, or |addrs| NULL with
+ * |max| > 0), or an errno code.
  */
 GSCTP_EXTERN int gsctp_socknames(gsctp_sock sock, uint32_t assoc_id,
                                  gsctp_addr *addrs, size_t max, size_t *pn);
