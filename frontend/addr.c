@@ -62,7 +62,8 @@ int gsctp_ip_parse(const char *str, gsctp_ip *pip) {
   gsctp_ip ip;
 
   if (str == NULL || pip == NULL) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: str == NULL || pip == NULL");
+    return gsctp_detail(GSCTP_EBADARG,
+                        "bad argument: str == NULL || pip == NULL");
   }
   memset(&ip, 0, sizeof(ip));
   if (inet_pton(AF_INET, str, ip.u.v4) == 1) {
@@ -82,7 +83,8 @@ int gsctp_getaddr(const char *host, int family, gsctp_ip *pip) {
   int rv;
 
   if (host == NULL || pip == NULL) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: host == NULL || pip == NULL");
+    return gsctp_detail(GSCTP_EBADARG,
+                        "bad argument: host == NULL || pip == NULL");
   }
   if (family != GSCTP_FAMILY_INET && family != GSCTP_FAMILY_INET6) {
     return GSCTP_EAFNOSUPPORT;
@@ -169,7 +171,8 @@ int gsctp_addr_from_sockaddr(const struct sockaddr *sa, uint16_t *pport,
   memset(&ip, 0, sizeof(ip));
   switch (sa->sa_family) {
   case AF_INET: {
-    const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+    const struct sockaddr_in *sin =
+      (const struct sockaddr_in *)(const void *)sa;
     ip.family = GSCTP_FAMILY_INET;
     memcpy(ip.u.v4, &sin->sin_addr, 4);
     port = ntohs(sin->sin_port);

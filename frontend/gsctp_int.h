@@ -60,7 +60,7 @@ typedef struct gsctp_sockimpl {
   pthread_cond_t cv;  /* gen changed, closed, recv_busy released */
   uint64_t gen;       /* bumped by the upcall */
   int closed;
-  int users;          /* threads using |so| inside usrsctp */
+  int users; /* threads using |so| inside usrsctp */
   struct socket *so;
   int recv_busy;
 

@@ -71,8 +71,8 @@ static int check_field(const char *rec, int idx, const char *field, int64_t v,
     return 0;
   }
   if (v < 0 || v > max) {
-    return gsctp_detail(GSCTP_ETYPE, "%s field %d (%s): %lld is not a %s",
-                        rec, idx, field, (long long)v,
+    return gsctp_detail(GSCTP_ETYPE, "%s field %d (%s): %lld is not a %s", rec,
+                        idx, field, (long long)v,
                         max == 0xffff ? "uint16"
                         : max == 1    ? "boolean"
                                       : "uint32");
@@ -92,8 +92,7 @@ int gsctp_sri_check(const gsctp_sndrcvinfo *in, gsctp_sndrcvinfo *out,
   (void)on_send;
   if ((rv = check_field(R, 2, "stream", in->stream, U16, &out->stream, 0)) ||
       (rv = check_field(R, 5, "ppid", in->ppid, U32, &out->ppid, 0)) ||
-      (rv = check_field(R, 6, "context", in->context, U32, &out->context,
-                        0)) ||
+      (rv = check_field(R, 6, "context", in->context, U32, &out->context, 0)) ||
       (rv = check_field(R, 7, "timetolive", in->timetolive, U32,
                         &out->timetolive, 0)) ||
       (rv = check_field(R, 10, "assoc_id", in->assoc_id, U32, &out->assoc_id,
@@ -101,15 +100,19 @@ int gsctp_sri_check(const gsctp_sndrcvinfo *in, gsctp_sndrcvinfo *out,
     return rv;
   }
   if (in->flags != GSCTP_UNDEF && (in->flags < 0 || (in->flags & ~15LL))) {
-    return gsctp_detail(GSCTP_ETYPE, "%s field 4 (flags): %lld has unknown "
-                        "bits", R, (long long)in->flags);
+    return gsctp_detail(GSCTP_ETYPE,
+                        "%s field 4 (flags): %lld has unknown "
+                        "bits",
+                        R, (long long)in->flags);
   }
   out->flags = in->flags == GSCTP_UNDEF ? 0 : in->flags;
   if ((in->ssn != GSCTP_UNDEF && in->ssn != 0) ||
       (in->tsn != GSCTP_UNDEF && in->tsn != 0) ||
       (in->cumtsn != GSCTP_UNDEF && in->cumtsn != 0)) {
-    return gsctp_detail(GSCTP_ETYPE, "%s: ssn, tsn and cumtsn must be "
-                        "undefined when sending", R);
+    return gsctp_detail(GSCTP_ETYPE,
+                        "%s: ssn, tsn and cumtsn must be "
+                        "undefined when sending",
+                        R);
   }
   out->ssn = GSCTP_UNDEF;
   out->tsn = GSCTP_UNDEF;
@@ -142,10 +145,9 @@ static int events_check(const gsctp_event_subscribe *in,
   const int64_t *pi = &in->data_io_event, *pd = &def->data_io_event;
   int64_t *po = &out->data_io_event;
   static const char *const names[] = {
-    "data_io_event",      "association_event",      "address_event",
-    "send_failure_event", "peer_error_event",       "shutdown_event",
-    "partial_delivery_event", "adaptation_layer_event",
-    "authentication_event"};
+    "data_io_event",          "association_event",      "address_event",
+    "send_failure_event",     "peer_error_event",       "shutdown_event",
+    "partial_delivery_event", "adaptation_layer_event", "authentication_event"};
   int i, rv;
 
   for (i = 0; i < 9; ++i) {
@@ -222,12 +224,12 @@ static int apply_events(gsctp_sockimpl *s, const gsctp_event_subscribe *e) {
     rv = subscribe(s, SCTP_SHUTDOWN_EVENT, (int)e->shutdown_event);
   }
   if (rv == 0) {
-    rv = subscribe(s, SCTP_PARTIAL_DELIVERY_EVENT,
-                   (int)e->partial_delivery_event);
+    rv =
+      subscribe(s, SCTP_PARTIAL_DELIVERY_EVENT, (int)e->partial_delivery_event);
   }
   if (rv == 0) {
-    rv = subscribe(s, SCTP_ADAPTATION_INDICATION,
-                   (int)e->adaptation_layer_event);
+    rv =
+      subscribe(s, SCTP_ADAPTATION_INDICATION, (int)e->adaptation_layer_event);
   }
   if (rv == 0) {
     pthread_mutex_lock(&s->mu);
@@ -263,8 +265,8 @@ int gsctp_opts_init_socket(gsctp_sockimpl *s) {
   /* One whole message at a time: never interleave the pieces of
    * messages from different associations or streams. */
   if (rv == 0) {
-    rv = so_setopt(s, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero,
-                   sizeof(zero));
+    rv =
+      so_setopt(s, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, &zero, sizeof(zero));
   }
   if (rv == 0) {
     rv = apply_remote_udp_port(s, GSCTP_DEFAULT_UDP_PORT);
@@ -470,11 +472,16 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
     if (mode == GSCTP_APPLY_CONNECT) {
       gsctp_sndrcvinfo cur;
       if (gsctp_opts_default_send(s, 0, &cur) == 0) {
-        if (in.stream == GSCTP_UNDEF) in.stream = cur.stream;
-        if (in.flags == GSCTP_UNDEF) in.flags = cur.flags;
-        if (in.ppid == GSCTP_UNDEF) in.ppid = cur.ppid;
-        if (in.context == GSCTP_UNDEF) in.context = cur.context;
-        if (in.timetolive == GSCTP_UNDEF) in.timetolive = cur.timetolive;
+        if (in.stream == GSCTP_UNDEF)
+          in.stream = cur.stream;
+        if (in.flags == GSCTP_UNDEF)
+          in.flags = cur.flags;
+        if (in.ppid == GSCTP_UNDEF)
+          in.ppid = cur.ppid;
+        if (in.context == GSCTP_UNDEF)
+          in.context = cur.context;
+        if (in.timetolive == GSCTP_UNDEF)
+          in.timetolive = cur.timetolive;
       }
     }
     if ((rv = gsctp_sri_check(&in, &v, 0)) != 0) {
@@ -517,7 +524,8 @@ int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts, size_t nopts) {
 
   gsctp_detail(0, "%s", "");
   if (opts == NULL && nopts > 0) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
+    return gsctp_detail(GSCTP_EBADARG,
+                        "bad argument: opts == NULL && nopts > 0");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {
@@ -635,9 +643,9 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
   case GSCTP_OPT_SNDBUF:
   case GSCTP_OPT_RECBUF:
     len = sizeof(iv);
-    rv = so_getopt(s, SOL_SOCKET,
-                   o->name == GSCTP_OPT_SNDBUF ? SO_SNDBUF : SO_RCVBUF, &iv,
-                   &len);
+    rv =
+      so_getopt(s, SOL_SOCKET,
+                o->name == GSCTP_OPT_SNDBUF ? SO_SNDBUF : SO_RCVBUF, &iv, &len);
     if (rv == 0) {
       o->v.i = iv;
     }
@@ -721,7 +729,8 @@ int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
 
   gsctp_detail(0, "%s", "");
   if (opts == NULL && nopts > 0) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
+    return gsctp_detail(GSCTP_EBADARG,
+                        "bad argument: opts == NULL && nopts > 0");
   }
   for (i = 0; i < nopts; ++i) {
     if (opts[i].name <= 0 || opts[i].name >= GSCTP_OPT__COUNT) {

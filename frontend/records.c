@@ -11,8 +11,8 @@ gsctp_initmsg gsctp_initmsg_default(void) {
 }
 
 gsctp_sndrcvinfo gsctp_sndrcvinfo_default(void) {
-  gsctp_sndrcvinfo r = {0, GSCTP_UNDEF, 0, 0, 0, 0, GSCTP_UNDEF, GSCTP_UNDEF,
-                        0};
+  gsctp_sndrcvinfo r = {0, GSCTP_UNDEF, 0,           0, 0,
+                        0, GSCTP_UNDEF, GSCTP_UNDEF, 0};
   return r;
 }
 
@@ -66,11 +66,18 @@ const char *gsctp_paddr_change_state_name(int state) {
 }
 
 const char *gsctp_assoc_state_name(int state) {
-  static const char *const names[] = {
-    "undefined",   "empty",         "closed",        "bound",
-    "listen",      "cookie_wait",   "cookie_echoed", "established",
-    "shutdown_pending", "shutdown_sent", "shutdown_received",
-    "shutdown_ack_sent"};
+  static const char *const names[] = {"undefined",
+                                      "empty",
+                                      "closed",
+                                      "bound",
+                                      "listen",
+                                      "cookie_wait",
+                                      "cookie_echoed",
+                                      "established",
+                                      "shutdown_pending",
+                                      "shutdown_sent",
+                                      "shutdown_received",
+                                      "shutdown_ack_sent"};
 
   if (state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0])) {
     return "undefined";

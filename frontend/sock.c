@@ -156,7 +156,8 @@ gsctp_sockimpl *gsctp_sock_get(gsctp_sock h) {
 }
 
 int gsctp_sock_gone(gsctp_sock h) {
-  return h == 0 ? gsctp_detail(GSCTP_EBADARG, "socket handle 0") : GSCTP_ECLOSED;
+  return h == 0 ? gsctp_detail(GSCTP_EBADARG, "socket handle 0")
+                : GSCTP_ECLOSED;
 }
 
 void gsctp_sock_put(gsctp_sockimpl *s) {
@@ -253,9 +254,9 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
       slice.tv_sec++;
       slice.tv_nsec -= 1000000000L;
     }
-    if (dl != NULL && (dl->tv_sec < slice.tv_sec ||
-                       (dl->tv_sec == slice.tv_sec &&
-                        dl->tv_nsec < slice.tv_nsec))) {
+    if (dl != NULL &&
+        (dl->tv_sec < slice.tv_sec ||
+         (dl->tv_sec == slice.tv_sec && dl->tv_nsec < slice.tv_nsec))) {
       slice = *dl;
     }
     if (pthread_cond_timedwait(&s->cv, &s->mu, &slice) == ETIMEDOUT) {
@@ -787,15 +788,19 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       break;
     case GSCTP_OPT_FAMILY:
       if (family_af((int)o->v.i) < 0) {
-        return gsctp_detail(GSCTP_EBADARG, "family %lld is not inet, inet6 "
-                            "or conn", (long long)o->v.i);
+        return gsctp_detail(GSCTP_EBADARG,
+                            "family %lld is not inet, inet6 "
+                            "or conn",
+                            (long long)o->v.i);
       }
       a->family = (int)o->v.i;
       break;
     case GSCTP_OPT_TYPE:
       if (o->v.i != GSCTP_TYPE_SEQPACKET && o->v.i != GSCTP_TYPE_STREAM) {
-        return gsctp_detail(GSCTP_EBADARG, "type %lld is not seqpacket or "
-                            "stream", (long long)o->v.i);
+        return gsctp_detail(GSCTP_EBADARG,
+                            "type %lld is not seqpacket or "
+                            "stream",
+                            (long long)o->v.i);
       }
       a->type = (int)o->v.i;
       break;
@@ -851,9 +856,9 @@ static int bind_socket(struct socket *so, const struct open_args *a) {
   }
   for (i = 0; i < a->nips; ++i) {
     const gsctp_ip *ip = a->ips[i];
-    int ok_family = ip->family == a->family ||
-                    (a->family == GSCTP_FAMILY_INET6 &&
-                     ip->family == GSCTP_FAMILY_INET);
+    int ok_family =
+      ip->family == a->family ||
+      (a->family == GSCTP_FAMILY_INET6 && ip->family == GSCTP_FAMILY_INET);
 
     if (ip->family == GSCTP_FAMILY_UNSPEC) {
       gsctp_ip anyip = gsctp_ip_any(a->family);
@@ -907,8 +912,7 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     return gsctp_detail(GSCTP_EBADARG, "psock is NULL");
   }
   if (opts == NULL && nopts > 0) {
-    return gsctp_detail(GSCTP_EBADARG, "opts is NULL but nopts is %zu",
-                        nopts);
+    return gsctp_detail(GSCTP_EBADARG, "opts is NULL but nopts is %zu", nopts);
   }
   rv = scan_open_opts(opts, nopts, &a);
   if (rv != 0) {
@@ -944,9 +948,9 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   s->remote_udp_port = GSCTP_DEFAULT_UDP_PORT;
   s->events = gsctp_event_subscribe_default();
 
-  so = usrsctp_socket(s->af,
-                      a.type == GSCTP_TYPE_STREAM ? SOCK_STREAM : SOCK_SEQPACKET,
-                      IPPROTO_SCTP, NULL, NULL, 0, NULL);
+  so = usrsctp_socket(
+    s->af, a.type == GSCTP_TYPE_STREAM ? SOCK_STREAM : SOCK_SEQPACKET,
+    IPPROTO_SCTP, NULL, NULL, 0, NULL);
   if (so == NULL) {
     rv = gsctp_err_from_errno(errno);
     sock_free(s);
@@ -1125,7 +1129,8 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     return gsctp_detail(GSCTP_EBADARG, "no peer address");
   }
   if (opts == NULL && nopts > 0) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: opts == NULL && nopts > 0");
+    return gsctp_detail(GSCTP_EBADARG,
+                        "bad argument: opts == NULL && nopts > 0");
   }
   if (wait && timeout_ms < GSCTP_INFINITY) {
     return gsctp_detail(GSCTP_EBADARG, "timeout %d", timeout_ms);
@@ -1178,7 +1183,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
 
     if (nips != 1 && s->af == AF_CONN) {
       rv = gsctp_detail(GSCTP_EINVAL, "an AF_CONN association has one "
-                        "address");
+                                      "address");
     } else if (s->type == GSCTP_TYPE_STREAM && nips > 1) {
       if (usrsctp_connectx(so, sa, (int)nips, &id) != 0 &&
           errno != EINPROGRESS) {
@@ -1201,8 +1206,8 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
         id = usrsctp_getassocid(so, sa);
       }
     }
-  } else if (usrsctp_connectx(so, (struct sockaddr *)(void *)packed,
-                              (int)nips, &id) != 0 &&
+  } else if (usrsctp_connectx(so, (struct sockaddr *)(void *)packed, (int)nips,
+                              &id) != 0 &&
              errno != EINPROGRESS) {
     rv = gsctp_err_from_errno(errno);
   }
@@ -1371,8 +1376,7 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
     if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0 &&
         (size_t)cur < datalen) {
       int want = (int)datalen;
-      (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &want,
-                               sizeof(want));
+      (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
     }
   }
   if (usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
@@ -1401,7 +1405,9 @@ int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
 
   t_detail[0] = '\0';
   if (sri == NULL || (data == NULL && datalen > 0)) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: sri == NULL || (data == NULL && datalen > 0)");
+    return gsctp_detail(
+      GSCTP_EBADARG,
+      "bad argument: sri == NULL || (data == NULL && datalen > 0)");
   }
   rv = gsctp_sri_check(sri, &v, 1);
   if (rv != 0) {
@@ -1416,15 +1422,17 @@ int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
   return rv;
 }
 
-int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
-               const void *data, size_t datalen) {
+int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream, const void *data,
+               size_t datalen) {
   gsctp_sockimpl *s;
   gsctp_sndrcvinfo v;
   int rv;
 
   t_detail[0] = '\0';
   if ((data == NULL && datalen > 0) || stream < 0) {
-    return gsctp_detail(GSCTP_EBADARG, "bad argument: (data == NULL && datalen > 0) || stream < 0");
+    return gsctp_detail(
+      GSCTP_EBADARG,
+      "bad argument: (data == NULL && datalen > 0) || stream < 0");
   }
   if (stream > 65535) {
     return gsctp_detail(GSCTP_ETYPE, "stream %d is not a uint16", stream);
@@ -1575,8 +1583,8 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
 
   t_detail[0] = '\0';
   if ((addrs == NULL && max > 0) || pn == NULL) {
-    return gsctp_detail(GSCTP_EBADARG, "%s", pn == NULL ? "pn is NULL"
-                                                      : "addrs is NULL");
+    return gsctp_detail(GSCTP_EBADARG, "%s",
+                        pn == NULL ? "pn is NULL" : "addrs is NULL");
   }
   s = gsctp_sock_get(sock);
   if (s == NULL) {

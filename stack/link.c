@@ -29,10 +29,10 @@ struct gsctp_link {
   int kind;
   gsctp_link_output_fn output;
   void *user;
-  unsigned loss_every;  /* drop every n-th packet; 0 = none */
-  uint64_t counter;     /* packets offered to the link */
-  uint64_t packets;     /* packets carried */
-  int busy;             /* threads inside output/conninput for it */
+  unsigned loss_every; /* drop every n-th packet; 0 = none */
+  uint64_t counter;    /* packets offered to the link */
+  uint64_t packets;    /* packets carried */
+  int busy;            /* threads inside output/conninput for it */
   struct gsctp_link *next;
 };
 
@@ -44,7 +44,7 @@ struct pkt {
 };
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;  /* queue non-empty */
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;   /* queue non-empty */
 static pthread_cond_t g_idle = PTHREAD_COND_INITIALIZER; /* busy dropped */
 static gsctp_link *g_links;
 static struct pkt *g_head, *g_tail;

@@ -82,7 +82,7 @@ typedef enum gsctp_err {
   GSCTP_ERRNO_MAP(XX)
 #undef XX
 #define XX(name, value, atom, msg) GSCTP_E##name = (value),
-  GSCTP_ATOM_MAP(XX)
+    GSCTP_ATOM_MAP(XX)
 #undef XX
 } gsctp_err;
 

@@ -40,7 +40,8 @@ typedef struct gsctp_initmsg {
   int64_t max_attempts;   /**< INIT retransmissions */
   int64_t max_init_timeo; /**< INIT RTO ceiling, milliseconds */
 } gsctp_initmsg;
-#define GSCTP_INITMSG_INIT {GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF}
+#define GSCTP_INITMSG_INIT                                                     \
+  { GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF }
 
 /** Flag bits of `#sctp_sndrcvinfo.flags` (OTP's bit-enum values). */
 #define GSCTP_SNDRCV_UNORDERED 1 /**< `unordered` */
@@ -65,8 +66,10 @@ typedef struct gsctp_sndrcvinfo {
   int64_t assoc_id;   /**< association, uint32 */
 } gsctp_sndrcvinfo;
 #define GSCTP_SNDRCVINFO_INIT                                                  \
-  {GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,            \
-   GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF}
+  {                                                                            \
+    GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,           \
+      GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF                       \
+  }
 
 /** `#sctp_event_subscribe{}`: booleans (0/1); unset means the type
  *  default, which is 1 for the first seven fields and 0 for the last two. */
@@ -82,8 +85,10 @@ typedef struct gsctp_event_subscribe {
   int64_t authentication_event;   /**< always reads back 0 (as OTP) */
 } gsctp_event_subscribe;
 #define GSCTP_EVENT_SUBSCRIBE_INIT                                             \
-  {GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,            \
-   GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF}
+  {                                                                            \
+    GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,           \
+      GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF                       \
+  }
 
 /** `#sctp_paddrinfo.state` values. */
 typedef enum gsctp_paddr_state {
@@ -183,12 +188,12 @@ typedef struct gsctp_remote_error {
 
 /** `#sctp_send_failed{}`: a message that could not be delivered. */
 typedef struct gsctp_send_failed {
-  int flags;              /**< 1 (`true`): it was on the wire; 0: unsent */
-  uint32_t error;         /**< error code */
-  gsctp_sndrcvinfo info;  /**< the message's send parameters */
-  uint32_t assoc_id;      /**< the association */
-  uint8_t *data;          /**< the undelivered payload (owned by the item) */
-  size_t datalen;         /**< bytes in |data| */
+  int flags;             /**< 1 (`true`): it was on the wire; 0: unsent */
+  uint32_t error;        /**< error code */
+  gsctp_sndrcvinfo info; /**< the message's send parameters */
+  uint32_t assoc_id;     /**< the association */
+  uint8_t *data;         /**< the undelivered payload (owned by the item) */
+  size_t datalen;        /**< bytes in |data| */
 } gsctp_send_failed;
 
 /** `#sctp_shutdown_event{}`: the peer started a graceful shutdown. */

@@ -61,25 +61,25 @@ typedef enum gsctp_mode {
 /** Option names.  The comment gives the member of gsctp_opt.v used. */
 typedef enum gsctp_optname {
   /* Open-only options. */
-  GSCTP_OPT_PORT = 1,   /**< i: local SCTP port 0..65535 (`{port, P}`) */
-  GSCTP_OPT_IP,         /**< ip: a local address (`{ip, IP}`); repeat
-                             it to bind several (multi-homing) */
-  GSCTP_OPT_FAMILY,     /**< i: GSCTP_FAMILY_INET (default), _INET6, _CONN */
-  GSCTP_OPT_TYPE,       /**< i: gsctp_type */
-  GSCTP_OPT_UDP_PORT,   /**< i: the process's local UDP encapsulation port;
-                             must equal the running stack's, or starts the
-                             stack on it (gsctp extension) */
+  GSCTP_OPT_PORT = 1, /**< i: local SCTP port 0..65535 (`{port, P}`) */
+  GSCTP_OPT_IP,       /**< ip: a local address (`{ip, IP}`); repeat
+                           it to bind several (multi-homing) */
+  GSCTP_OPT_FAMILY,   /**< i: GSCTP_FAMILY_INET (default), _INET6, _CONN */
+  GSCTP_OPT_TYPE,     /**< i: gsctp_type */
+  GSCTP_OPT_UDP_PORT, /**< i: the process's local UDP encapsulation port;
+                           must equal the running stack's, or starts the
+                           stack on it (gsctp extension) */
   /* Options for open, setopts, getopts and connect. */
-  GSCTP_OPT_MODE,       /**< i: gsctp_mode */
-  GSCTP_OPT_ACTIVE,     /**< i: 0 (`false`) only in this version */
-  GSCTP_OPT_BUFFER,     /**< i: reassembly buffer growth step, bytes >= 1 */
-  GSCTP_OPT_SNDBUF,     /**< i: send buffer, bytes */
-  GSCTP_OPT_RECBUF,     /**< i: receive buffer, bytes */
-  GSCTP_OPT_SCTP_NODELAY, /**< i: 0/1, Nagle off when 1 */
+  GSCTP_OPT_MODE,           /**< i: gsctp_mode */
+  GSCTP_OPT_ACTIVE,         /**< i: 0 (`false`) only in this version */
+  GSCTP_OPT_BUFFER,         /**< i: reassembly buffer growth step, bytes >= 1 */
+  GSCTP_OPT_SNDBUF,         /**< i: send buffer, bytes */
+  GSCTP_OPT_RECBUF,         /**< i: receive buffer, bytes */
+  GSCTP_OPT_SCTP_NODELAY,   /**< i: 0/1, Nagle off when 1 */
   GSCTP_OPT_SCTP_AUTOCLOSE, /**< i: seconds of idleness, 0 = never */
-  GSCTP_OPT_SCTP_MAXSEG, /**< i: largest DATA chunk payload, 0 = path MTU */
-  GSCTP_OPT_SCTP_INITMSG, /**< initmsg */
-  GSCTP_OPT_SCTP_EVENTS,  /**< events */
+  GSCTP_OPT_SCTP_MAXSEG,    /**< i: largest DATA chunk payload, 0 = path MTU */
+  GSCTP_OPT_SCTP_INITMSG,   /**< initmsg */
+  GSCTP_OPT_SCTP_EVENTS,    /**< events */
   GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM, /**< sndrcvinfo (assoc_id picks the
                                           association; 0 = endpoint) */
   GSCTP_OPT_UDP_REMOTE_PORT, /**< i: remote UDP encapsulation port used for
@@ -94,12 +94,12 @@ typedef enum gsctp_optname {
 typedef struct gsctp_opt {
   int name; /**< gsctp_optname */
   union {
-    int64_t i;                     /**< integers, booleans and enums */
-    gsctp_ip ip;                   /**< GSCTP_OPT_IP */
-    gsctp_initmsg initmsg;         /**< GSCTP_OPT_SCTP_INITMSG */
-    gsctp_event_subscribe events;  /**< GSCTP_OPT_SCTP_EVENTS */
-    gsctp_sndrcvinfo sndrcvinfo;   /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
-    gsctp_status status;           /**< GSCTP_OPT_SCTP_STATUS */
+    int64_t i;                    /**< integers, booleans and enums */
+    gsctp_ip ip;                  /**< GSCTP_OPT_IP */
+    gsctp_initmsg initmsg;        /**< GSCTP_OPT_SCTP_INITMSG */
+    gsctp_event_subscribe events; /**< GSCTP_OPT_SCTP_EVENTS */
+    gsctp_sndrcvinfo sndrcvinfo;  /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
+    gsctp_status status;          /**< GSCTP_OPT_SCTP_STATUS */
   } v;
 } gsctp_opt;
 
@@ -281,8 +281,7 @@ GSCTP_EXTERN int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
  * GSCTP_EBADARG: |pitem| NULL.
  * GSCTP_ENOMEM, or an errno code from usrsctp.
  */
-GSCTP_EXTERN int gsctp_recv(gsctp_sock sock, int timeout_ms,
-                            gsctp_item *pitem);
+GSCTP_EXTERN int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem);
 
 /**
  * `gsctp_eof` gracefully shuts down the association of |assoc|
