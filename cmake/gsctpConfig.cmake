@@ -1,0 +1,7 @@
+# gsctpConfig.cmake - find_package(gsctp) support for an installed gsctp.
+# Targets: gsctp::gsctp (static library), gsctp::gsctp_shared.
+include(CMakeFindDependencyMacro)
+find_dependency(Threads)
+find_dependency(PkgConfig)
+pkg_check_modules(USRSCTP REQUIRED IMPORTED_TARGET usrsctp)
+include("${CMAKE_CURRENT_LIST_DIR}/gsctpTargets.cmake")

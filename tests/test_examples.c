@@ -1,0 +1,226 @@
+/*
+ * tests/test_examples.c - the example programs, run as separate
+ * processes the way scripts/demo runs them: the gen_sctp documentation's
+ * server and client, and the connect_init client against two servers.
+ * Each process gets its own free UDP encapsulation port and everything
+ * is bound to 127.0.0.1.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsctp/gsctp.h>
+
+#include "tsupport.h"
+
+TestSuite(examples, .timeout = 120);
+
+/* A child process whose output (stdout and stderr) we read. */
+typedef struct proc {
+  pid_t pid;
+  int fd;          /* read end of its output */
+  char out[16384]; /* everything it printed so far */
+  size_t len;
+} proc;
+
+static const char *examples_dir(void) {
+  const char *d = getenv("GSCTP_EXAMPLES_DIR");
+
+  cr_assert_not_null(d, "GSCTP_EXAMPLES_DIR is not set (run through ctest)");
+  return d;
+}
+
+static void proc_start(proc *p, char *const argv[]) {
+  int fds[2];
+
+  memset(p, 0, sizeof(*p));
+  cr_assert_eq(pipe(fds), 0);
+  p->pid = fork();
+  cr_assert_geq(p->pid, 0, "fork: %s", strerror(errno));
+  if (p->pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    execv(argv[0], argv);
+    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(fds[1]);
+  p->fd = fds[0];
+}
+
+/* Read what |p| printed until |needle| appears or |timeout_ms| passes.
+ * Returns 1 if it appeared. */
+static int proc_wait_for(proc *p, const char *needle, int timeout_ms) {
+  int64_t end = ts_now_ms() + timeout_ms;
+
+  for (;;) {
+    struct pollfd pfd = {p->fd, POLLIN, 0};
+    int64_t left = end - ts_now_ms();
+    ssize_t n;
+
+    p->out[p->len] = '\0';
+    if (strstr(p->out, needle) != NULL) {
+      return 1;
+    }
+    if (left <= 0 || p->len + 1 >= sizeof(p->out)) {
+      return 0;
+    }
+    if (poll(&pfd, 1, (int)left) <= 0) {
+      continue;
+    }
+    n = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len);
+    if (n <= 0) {
+      p->out[p->len] = '\0';
+      return strstr(p->out, needle) != NULL;
+    }
+    p->len += (size_t)n;
+  }
+}
+
+/* Wait for |p| to exit (reading its output); returns its exit status, or
+ * -1 if it was killed or had to be killed. */
+static int proc_exit(proc *p, int timeout_ms) {
+  int status = 0;
+
+  (void)proc_wait_for(p, "\x01never\x01", timeout_ms / 2);
+  if (ts_wait_child(p->pid, timeout_ms / 2, &status) != 0) {
+    close(p->fd);
+    return -1;
+  }
+  (void)proc_wait_for(p, "\x01never\x01", 100);
+  close(p->fd);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Start example_server on 127.0.0.1, a free SCTP port and UDP port
+ * |udp|; returns the SCTP port it listens on. */
+static int start_server(proc *srv, int udp) {
+  char path[512], udps[16];
+  char *argv[] = {path, "--ip", "127.0.0.1", "--port", "0", "--udp-port",
+                  udps, NULL};
+  const char *at;
+  int port = 0;
+
+  snprintf(path, sizeof(path), "%s/example_server", examples_dir());
+  snprintf(udps, sizeof(udps), "%d", udp);
+  proc_start(srv, argv);
+  cr_assert(proc_wait_for(srv, "\n", TS_WAIT_MS) &&
+              strstr(srv->out, "Listening on 127.0.0.1:") != NULL,
+            "the server did not start: %s", srv->out);
+  at = strstr(srv->out, "Listening on 127.0.0.1:");
+  port = atoi(at + strlen("Listening on 127.0.0.1:"));
+  cr_assert(port > 0 && port < 65536, "server port in: %s", srv->out);
+  return port;
+}
+
+static void stop_server(proc *srv) {
+  kill(srv->pid, SIGTERM);
+  cr_assert_eq(proc_exit(srv, TS_WAIT_MS), 0,
+               "the server did not exit cleanly on SIGTERM:\n%s", srv->out);
+}
+
+/* Positions of |a| and |b| in |s|: asserts both are there, a first. */
+static void assert_order(const char *s, const char *a, const char *b) {
+  const char *pa = strstr(s, a), *pb = strstr(s, b);
+
+  cr_assert_not_null(pa, "missing \"%s\" in:\n%s", a, s);
+  cr_assert_not_null(pb, "missing \"%s\" in:\n%s", b, s);
+  cr_assert_lt(pa, pb, "\"%s\" came after \"%s\" in:\n%s", a, b, s);
+}
+
+/* The documentation's example: comm_up with 5 outbound streams, "Test 0"
+ * arrives on stream 0, the send on stream 5 fails with einval, abort
+ * gives the server comm_lost. */
+Test(examples, server_and_client) {
+  proc srv, cli;
+  char path[512], ports[16], udps[16], rudps[16];
+  char *argv[] = {path,      "127.0.0.1",         ports, "--ip", "127.0.0.1",
+                  "--udp-port", udps, "--remote-udp-port", rudps, NULL};
+  int sudp = ts_free_udp_port(), cudp = ts_free_udp_port();
+  int port, rc;
+
+  cr_assert_gt(sudp, 0);
+  cr_assert_gt(cudp, 0);
+  port = start_server(&srv, sudp);
+
+  snprintf(path, sizeof(path), "%s/example_client", examples_dir());
+  snprintf(ports, sizeof(ports), "%d", port);
+  snprintf(udps, sizeof(udps), "%d", cudp);
+  snprintf(rudps, sizeof(rudps), "%d", sudp);
+  proc_start(&cli, argv);
+  rc = proc_exit(&cli, TS_WAIT_MS);
+  cr_assert_eq(rc, 0, "client exit %d:\n%s", rc, cli.out);
+  assert_order(cli.out, "{sctp_assoc_change,comm_up,0,5,",
+               "send(S, Assoc, 0, <<\"Test 0\">>) -> ok");
+  assert_order(cli.out, "send(S, Assoc, 0, <<\"Test 0\">>) -> ok",
+               "send(S, Assoc, 5, <<\"Test 5\">>) -> {error,einval}");
+  assert_order(cli.out, "{error,einval}", "abort(S, Assoc) -> ok");
+
+  cr_assert(proc_wait_for(&srv, "comm_lost", TS_WAIT_MS),
+            "the server never printed comm_lost:\n%s", srv.out);
+  assert_order(srv.out, "comm_up", "<<\"Test 0\">>");
+  assert_order(srv.out, "<<\"Test 0\">>", "comm_lost,12,");
+  cr_assert_null(strstr(srv.out, "Test 5"), "Test 5 was delivered:\n%s",
+                 srv.out);
+  stop_server(&srv);
+}
+
+/* connect_init to two servers at once: both come up. */
+Test(examples, connect_init_two_peers) {
+  proc s1, s2, cli;
+  char path[512], p1[16], p2[16], udps[16], rudps[40];
+  char *argv[] = {path, "127.0.0.1", p1, "127.0.0.1", p2, "--ip", "127.0.0.1",
+                  "--udp-port", udps, "--remote-udp-port", rudps, NULL};
+  int u1 = ts_free_udp_port(), u2 = ts_free_udp_port();
+  int uc = ts_free_udp_port();
+  int port1, port2, rc;
+
+  cr_assert(u1 > 0 && u2 > 0 && uc > 0);
+  port1 = start_server(&s1, u1);
+  port2 = start_server(&s2, u2);
+  snprintf(path, sizeof(path), "%s/example_connect_init", examples_dir());
+  snprintf(p1, sizeof(p1), "%d", port1);
+  snprintf(p2, sizeof(p2), "%d", port2);
+  snprintf(udps, sizeof(udps), "%d", uc);
+  snprintf(rudps, sizeof(rudps), "%d,%d", u1, u2);
+  proc_start(&cli, argv);
+  rc = proc_exit(&cli, 2 * TS_WAIT_MS);
+  cr_assert_eq(rc, 0, "connect_init client exit %d:\n%s", rc, cli.out);
+  cr_assert(proc_wait_for(&s1, "comm_up", TS_WAIT_MS), "%s", s1.out);
+  cr_assert(proc_wait_for(&s2, "comm_up", TS_WAIT_MS), "%s", s2.out);
+  stop_server(&s1);
+  stop_server(&s2);
+}
+
+/* Bad command lines exit 2 with a message, and --help exits 0. */
+Test(examples, bad_command_lines) {
+  static const char *const progs[] = {"example_server", "example_client",
+                                      "example_connect_init"};
+  size_t i;
+
+  for (i = 0; i < 3; ++i) {
+    proc p;
+    char path[512];
+    char *bad[] = {path, "--no-such-option", NULL};
+    char *help[] = {path, "--help", NULL};
+
+    snprintf(path, sizeof(path), "%s/%s", examples_dir(), progs[i]);
+    proc_start(&p, bad);
+    cr_assert_eq(proc_exit(&p, TS_WAIT_MS), 2, "%s: %s", progs[i], p.out);
+    cr_assert_not_null(strstr(p.out, "no-such-option"), "%s", p.out);
+    proc_start(&p, help);
+    cr_assert_eq(proc_exit(&p, TS_WAIT_MS), 0, "%s --help: %s", progs[i],
+                 p.out);
+    cr_assert_not_null(strstr(p.out, "usage:"), "%s", p.out);
+  }
+}
