@@ -253,8 +253,10 @@ GSCTP_EXTERN int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
 /**
  * `gsctp_send_sri` sends with the full `#sctp_sndrcvinfo{}` |sri|
  * (`gen_sctp:send/3`): stream, flags (unordered, addr_over, abort, eof),
- * ppid, context, timetolive (ms; the message is dropped, unsent, once it
- * expires) and assoc_id.  Unset fields take the type default (0).
+ * ppid, context, timetolive (ms, PR-SCTP: once expired the message is
+ * abandoned and reported in an `sctp_send_failed`; usrsctp 0.9.5 does so
+ * only for a message it has transmitted, see docs/known-issues.md) and
+ * assoc_id.  Unset fields take the type default (0).
  * Errors as gsctp_send(), plus GSCTP_ETYPE for a field out of range or a
  * set ssn/tsn/cumtsn.
  */
