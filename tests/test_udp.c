@@ -12,6 +12,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1378,4 +1379,45 @@ Test(udp, stack_is_a_singleton_and_counts_packets) {
                 (unsigned long long)after.packets_in);
   cr_assert_eq(after.checksum_errors, before.checksum_errors);
   ts_pair_close(&p);
+}
+
+/* close/1 shuts the socket's associations down gracefully: data queued
+ * before the close is still delivered, then the peer gets
+ * sctp_shutdown_event and shutdown_comp (reference 1.11). */
+Test(udp, close_delivers_queued_data_then_shuts_down_gracefully) {
+  gsctp_item it;
+  size_t skipped = 0;
+  ts_pair p;
+  char msg[32];
+  int i, rc;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
+  for (i = 0; i < 50; ++i) {
+    snprintf(msg, sizeof(msg), "before close %d", i);
+    rc = gsctp_send(p.cli, p.cli_up.assoc_id, 0, msg, strlen(msg));
+    cr_assert_eq(rc, 0, "send %d: %s", i, gsctp_err_name(rc));
+  }
+  cr_assert_eq(gsctp_close(p.cli), 0);
+  for (i = 0; i < 50; ++i) {
+    snprintf(msg, sizeof(msg), "before close %d", i);
+    ts_recv_data(p.srv, TS_WAIT_MS, &it);
+    cr_assert_eq(it.datalen, strlen(msg), "message %d", i);
+    cr_assert_arr_eq(it.data, msg, it.datalen, "message %d", i);
+    gsctp_item_free(&it);
+  }
+  rc = ts_recv_next(p.srv, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, 0, "after the data: %s", gsctp_err_name(rc));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_SHUTDOWN,
+            "expected sctp_shutdown_event, got %s",
+            it.is_event ? gsctp_event_type_name(it.event.type) : "data");
+  cr_assert_eq(it.event.u.shutdown.assoc_id, p.srv_up.assoc_id);
+  gsctp_item_free(&it);
+  rc = ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, &skipped);
+  cr_assert_eq(rc, 0, "no shutdown_comp: %s", gsctp_err_name(rc));
+  cr_assert_eq(it.event.u.assoc_change.assoc_id, p.srv_up.assoc_id);
+  cr_assert_eq(skipped, 0u, "%zu unexpected items before shutdown_comp",
+               skipped);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_close(p.srv), 0);
 }
