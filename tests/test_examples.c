@@ -106,8 +106,8 @@ static int proc_exit(proc *p, int timeout_ms) {
  * |udp|; returns the SCTP port it listens on. */
 static int start_server(proc *srv, int udp) {
   char path[512], udps[16];
-  char *argv[] = {path, "--ip", "127.0.0.1", "--port", "0", "--udp-port",
-                  udps, NULL};
+  char *argv[] = {path, "--ip",       "127.0.0.1", "--port",
+                  "0",  "--udp-port", udps,        NULL};
   const char *at;
   int port = 0;
 
@@ -144,8 +144,9 @@ static void assert_order(const char *s, const char *a, const char *b) {
 Test(examples, server_and_client) {
   proc srv, cli;
   char path[512], ports[16], udps[16], rudps[16];
-  char *argv[] = {path,      "127.0.0.1",         ports, "--ip", "127.0.0.1",
-                  "--udp-port", udps, "--remote-udp-port", rudps, NULL};
+  char *argv[] = {path,        "127.0.0.1",  ports, "--ip",
+                  "127.0.0.1", "--udp-port", udps,  "--remote-udp-port",
+                  rudps,       NULL};
   int sudp = ts_free_udp_port(), cudp = ts_free_udp_port();
   int port, rc;
 
@@ -179,8 +180,9 @@ Test(examples, server_and_client) {
 Test(examples, connect_init_two_peers) {
   proc s1, s2, cli;
   char path[512], p1[16], p2[16], udps[16], rudps[40];
-  char *argv[] = {path, "127.0.0.1", p1, "127.0.0.1", p2, "--ip", "127.0.0.1",
-                  "--udp-port", udps, "--remote-udp-port", rudps, NULL};
+  char *argv[] = {
+    path,        "127.0.0.1",  p1,   "127.0.0.1",         p2,    "--ip",
+    "127.0.0.1", "--udp-port", udps, "--remote-udp-port", rudps, NULL};
   int u1 = ts_free_udp_port(), u2 = ts_free_udp_port();
   int uc = ts_free_udp_port();
   int port1, port2, rc;

@@ -346,8 +346,8 @@ Test(link, timetolive_abandons_a_transmitted_message) {
   rc = gsctp_send_sri(p.cli, &sri, "short-lived", 11);
   cr_assert_eq(rc, 0, "send: %s", gsctp_err_name(rc));
 
-  rc = ts_recv_event(p.cli, GSCTP_EV_SEND_FAILED, -1, TS_WAIT_MS, &it,
-                     &skipped);
+  rc =
+    ts_recv_event(p.cli, GSCTP_EV_SEND_FAILED, -1, TS_WAIT_MS, &it, &skipped);
   cr_assert_eq(rc, 0, "no sctp_send_failed for the expired message: %s",
                gsctp_err_name(rc));
   cr_assert_eq(it.event.u.send_failed.flags, 1, "it was on the wire");
