@@ -6,10 +6,9 @@
  *
  * This is test_badinput.c built with its usrsctp-bug tests enabled.
  * ctest lists it as disabled (it fails against Debian's usrsctp 0.9.5);
- * run it by hand, e.g.
- *   build/tests/test_usrsctp_bugs --filter
- * 'badinput/one_packet_at_the_association_ports*' to see whether a usrsctp
- * still has them.
+ * run it by hand to see whether a usrsctp still has them:
+ *
+ *   build/tests/test_usrsctp_bugs --filter 'badinput/one_packet*'
  */
 #define GSCTP_USRSCTP_BUGS 1
 #include "test_badinput.c"
