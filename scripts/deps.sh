@@ -14,7 +14,8 @@
 # (for machines that provide the packages some other way).
 
 GSCTP_DEPS_PACKAGES="build-essential cmake pkg-config libusrsctp-dev \
-libpcap-dev libcriterion-dev tshark tcpdump python3-scapy iproute2"
+libpcap-dev libcriterion-dev tshark tcpdump python3-scapy iproute2 \
+clang-format git"
 
 # gsctp_deps_missing prints the packages of $GSCTP_DEPS_PACKAGES that are
 # not installed, one per line.
