@@ -38,6 +38,8 @@
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
 #define MIN_READ_STEP 65536
+/* Longest single wait before usrsctp is polled again (lost-upcall guard). */
+#define WAIT_SLICE_MS 100
 /* Largest message send accepts (gen_sctp has no limit; memory does). */
 #define MAX_MESSAGE (1 << 30)
 /* Messages up to this size never need the send buffer grown. */
@@ -237,7 +239,7 @@ static int deadline_passed(const struct timespec *dl) {
 /*
  * Wait until s->gen differs from |gen|, the socket closes, or the
  * deadline (|dl| NULL = none) passes; s->mu held.  Waits in slices of at
- * most 100 ms as a guard against a missed upcall.  Returns 0, or
+ * most WAIT_SLICE_MS as a guard against a missed upcall.  Returns 0, or
  * GSCTP_ETIMEOUT.
  */
 static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
@@ -248,12 +250,7 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
     if (dl != NULL && deadline_passed(dl)) {
       return GSCTP_ETIMEOUT;
     }
-    clock_gettime(CLOCK_MONOTONIC, &slice);
-    slice.tv_nsec += 100 * 1000000L;
-    if (slice.tv_nsec >= 1000000000L) {
-      slice.tv_sec++;
-      slice.tv_nsec -= 1000000000L;
-    }
+    deadline_after(&slice, WAIT_SLICE_MS);
     if (dl != NULL &&
         (dl->tv_sec < slice.tv_sec ||
          (dl->tv_sec == slice.tv_sec && dl->tv_nsec < slice.tv_nsec))) {
@@ -1389,11 +1386,6 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
            : gsctp_err_from_errno(e);
   }
   gsctp_so_leave(s);
-  pthread_mutex_lock(&s->mu);
-  if (s->closed && rv == 0) {
-    rv = 0; /* sent before the close took effect */
-  }
-  pthread_mutex_unlock(&s->mu);
   return rv;
 }
 
