@@ -86,6 +86,16 @@ typedef struct gsctp_sockimpl {
 
   struct gsctp_pending *pend_head, *pend_tail; /* mu */
   struct gsctp_assoc_addr *assocs;             /* mu */
+
+  /* Cache of one association's default send parameters, so that
+   * gsctp_send does not read them from usrsctp (two getsockopt calls that
+   * contend with usrsctp's input thread) for every message.  Valid while
+   * dsend_gen == opt_gen; every options change bumps opt_gen (mu). */
+  uint64_t opt_gen;
+  uint64_t dsend_gen;
+  int dsend_valid;
+  uint32_t dsend_assoc;
+  gsctp_sndrcvinfo dsend;
 } gsctp_sockimpl;
 
 /* Look up |h| and take a reference; NULL if closed or invalid. */
@@ -98,6 +108,10 @@ void gsctp_sock_put(gsctp_sockimpl *s);
 /* Enter/leave a usrsctp call on s->so: GSCTP_ECLOSED if closed. */
 int gsctp_so_enter(gsctp_sockimpl *s, struct socket **pso);
 void gsctp_so_leave(gsctp_sockimpl *s);
+
+/* Options of |s| were changed (after gsctp_opts_apply, whatever its
+ * result): drop values cached from usrsctp. */
+void gsctp_sock_opts_changed(gsctp_sockimpl *s);
 
 /* Set the thread's error detail (printf-style); returns |rv|. */
 int gsctp_detail(int rv, const char *fmt, ...)
