@@ -123,6 +123,8 @@ static int (*const server_fn[V__COUNT])(const bparams *, int) = {
 static int (*const client_fn[V__COUNT])(const bparams *, const bpeer *, int) = {
   raw_client, gs_client, gs_client, tcp_client};
 
+static void on_term(int sig);
+
 static pid_t spawn(const bparams *p, const bpeer *peer, int *prfd) {
   int pfd[2];
   pid_t pid;
@@ -143,6 +145,7 @@ static pid_t spawn(const bparams *p, const bpeer *peer, int *prfd) {
     close(pfd[0]);
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, on_term);
     rc = peer == NULL ? server_fn[p->variant](p, pfd[1])
                       : client_fn[p->variant](p, peer, pfd[1]);
     _exit(rc);
@@ -152,11 +155,33 @@ static pid_t spawn(const bparams *p, const bpeer *peer, int *prfd) {
   return pid;
 }
 
+/* Stop a child: SIGTERM (its handler exits at once, which lets profilers
+ * such as callgrind write their output), then SIGKILL after a grace
+ * period ($GSCTP_BENCH_GRACE_MS, default 500 ms). */
 static void reap(pid_t pid) {
-  if (pid > 0) {
-    kill(pid, SIGKILL);
-    (void)waitpid(pid, NULL, 0);
+  const char *g = getenv("GSCTP_BENCH_GRACE_MS");
+  double until;
+
+  if (pid <= 0) {
+    return;
   }
+  until = bench_now() + (g != NULL ? atof(g) : 500) / 1000.0;
+  kill(pid, SIGTERM);
+  while (bench_now() < until) {
+    struct timespec ts = {0, 2 * 1000 * 1000};
+
+    if (waitpid(pid, NULL, WNOHANG) == pid) {
+      return;
+    }
+    nanosleep(&ts, NULL);
+  }
+  kill(pid, SIGKILL);
+  (void)waitpid(pid, NULL, 0);
+}
+
+static void on_term(int sig) {
+  (void)sig;
+  _exit(0);
 }
 
 /* Wait until |done| says so, an error is reported, a pipe closes, or the
