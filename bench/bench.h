@@ -45,6 +45,10 @@ typedef struct bpeer {
 
 /* util.c */
 double bench_now(void);
+/* CPU time (user + system, all threads) this process used so far. */
+double bench_cpu_secs(void);
+/* Context switches (voluntary + involuntary, all threads) so far. */
+long bench_ctx_switches(void);
 long bench_rss_kib(void);
 /* Write one line (printf-style) to |fd|; the line is sent whole. */
 void bench_report(int fd, const char *fmt, ...)

@@ -49,10 +49,10 @@ typedef struct entry {
   int pmtu;
   int vmask; /* variants run */
   /* results: [variant][run][metric] */
-  double val[V__COUNT][MAX_RUNS][3];
+  double val[V__COUNT][MAX_RUNS][4];
   int nok[V__COUNT];
   char err[V__COUNT][120];
-  double med[V__COUNT][3];
+  double med[V__COUNT][4];
   int seen_pmtu[V__COUNT];
 } entry;
 
@@ -252,8 +252,8 @@ static int done_run(const bparams *p, const lbuf *sb, const lbuf *cb) {
   }
 }
 
-/* Run |p| once; fills out[0..2] or err.  Returns 0 on success. */
-static int run_once(const bparams *p, double out[3], int *ppmtu, char *err,
+/* Run |p| once; fills out[0..3] or err.  Returns 0 on success. */
+static int run_once(const bparams *p, double out[4], int *ppmtu, char *err,
                     size_t errlen) {
   lbuf *sb = calloc(1, sizeof(*sb)), *cb = calloc(1, sizeof(*cb));
   bpeer peer;
@@ -308,7 +308,11 @@ static int run_once(const bparams *p, double out[3], int *ppmtu, char *err,
     }
     out[0] = msgs / secs;
     out[1] = bytes / secs / 1e6;
-    out[2] = 0;
+    /* CPU microseconds per message, both processes, whole run (less
+     * sensitive to other load on the machine than the rate). */
+    out[2] = (kv(sb, "cpu") + kv(cb, "cpu")) / msgs * 1e6;
+    /* Context switches per message: how often threads sleep and wake. */
+    out[3] = (kv(sb, "csw") + kv(cb, "csw")) / msgs;
     break;
   }
   case T_LAT:
@@ -374,7 +378,7 @@ static void compute_medians(entry *e) {
   int v, m, r;
 
   for (v = 0; v < V__COUNT; ++v) {
-    for (m = 0; m < 3; ++m) {
+    for (m = 0; m < 4; ++m) {
       double col[MAX_RUNS];
 
       for (r = 0; r < e->nok[v]; ++r) {
@@ -438,7 +442,8 @@ static void print_line(FILE *f, const entry *e, int v) {
     return;
   }
   if (e->test == T_TPUT) {
-    fprintf(f, " msg_s=%.0f mb_s=%.2f", e->med[v][0], e->med[v][1]);
+    fprintf(f, " msg_s=%.0f mb_s=%.2f cpu_us_msg=%.3f csw_msg=%.3f",
+            e->med[v][0], e->med[v][1], e->med[v][2], e->med[v][3]);
   } else if (e->test == T_LAT) {
     fprintf(f, " p50_us=%.1f p99_us=%.1f", e->med[v][0], e->med[v][1]);
   } else {
@@ -471,7 +476,8 @@ static void cell(FILE *f, const entry *e, int v) {
   } else if (e->nok[v] == 0) {
     fprintf(f, " failed |");
   } else if (e->test == T_TPUT) {
-    fprintf(f, " %.1f MB/s (%.0f msg/s) |", e->med[v][1], e->med[v][0]);
+    fprintf(f, " %.1f MB/s (%.0f msg/s; %.2f µs CPU) |", e->med[v][1],
+            e->med[v][0], e->med[v][2]);
   } else if (e->test == T_LAT) {
     fprintf(f, " %.1f / %.1f µs |", e->med[v][0], e->med[v][1]);
   } else {
@@ -871,7 +877,7 @@ int main(int argc, char **argv) {
 
       for (v = 0; v < V__COUNT; ++v) {
         bparams p;
-        double out[3] = {0, 0, 0};
+        double out[4] = {0, 0, 0, 0};
         char err[120];
         int pmtu = 0;
 
@@ -890,7 +896,7 @@ int main(int argc, char **argv) {
         err[0] = '\0';
         step++;
         if (run_once(&p, out, &pmtu, err, sizeof(err)) == 0) {
-          for (k = 0; k < 3; ++k) {
+          for (k = 0; k < 4; ++k) {
             e->val[v][e->nok[v]][k] = out[k];
           }
           e->nok[v]++;

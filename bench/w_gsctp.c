@@ -202,8 +202,9 @@ static int serve_data(const bparams *p, gsctp_sock s, int fd) {
       t_first = t_last;
     }
   }
-  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f", (unsigned long long)msgs,
-               (unsigned long long)bytes, t_last - t_first);
+  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f cpu=%.6f csw=%ld",
+               (unsigned long long)msgs, (unsigned long long)bytes,
+               t_last - t_first, bench_cpu_secs(), bench_ctx_switches());
   return 0;
 }
 
@@ -419,8 +420,9 @@ int gs_client(const bparams *p, const bpeer *peer, int fd) {
       }
       sent++;
     }
-    bench_report(fd, "sent=%llu pmtu=%d", (unsigned long long)sent,
-                 gs_get_pmtu(s, ev.assoc_id));
+    bench_report(fd, "sent=%llu cpu=%.6f csw=%ld pmtu=%d",
+                 (unsigned long long)sent, bench_cpu_secs(),
+                 bench_ctx_switches(), gs_get_pmtu(s, ev.assoc_id));
     (void)gsctp_eof(s, &ev);
   }
   for (;;) {

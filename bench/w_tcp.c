@@ -142,9 +142,10 @@ int tcp_server(const bparams *p, int fd) {
         t_first = t_last;
       }
     }
-    bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f",
+    bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f cpu=%.6f csw=%ld",
                  (unsigned long long)(bytes / p->size),
-                 (unsigned long long)bytes, t_last - t_first);
+                 (unsigned long long)bytes, t_last - t_first, bench_cpu_secs(),
+                 bench_ctx_switches());
     return 0;
   }
 }
@@ -277,7 +278,9 @@ int tcp_client(const bparams *p, const bpeer *peer, int fd) {
       }
       sent++;
     }
-    bench_report(fd, "sent=%llu pmtu=0", (unsigned long long)sent);
+    bench_report(fd, "sent=%llu cpu=%.6f csw=%ld pmtu=0",
+                 (unsigned long long)sent, bench_cpu_secs(),
+                 bench_ctx_switches());
     close(s);
   }
   for (;;) {
