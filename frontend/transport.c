@@ -108,8 +108,7 @@ static int local_sockaddr(int family, const gsctp_ip *ip, int udp_port,
                         "the ip option is not of the socket's family");
   }
   return gsctp_addr_to_sockaddr(
-    ip, (uint16_t)(udp_port < 0 ? GSCTP_DEFAULT_UDP_PORT : udp_port), ss,
-    plen);
+    ip, (uint16_t)(udp_port < 0 ? GSCTP_DEFAULT_UDP_PORT : udp_port), ss, plen);
 }
 
 int gsctp_transport_bind(gsctp_sockimpl *s, struct socket *so,

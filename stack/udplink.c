@@ -88,7 +88,7 @@ struct ep_port {
 };
 
 struct gsctp_udp_ep {
-  gsctp_udp_ep *next; /* g_eps (open, shareable or not) */
+  gsctp_udp_ep *next;  /* g_eps (open, shareable or not) */
   gsctp_udp_ep *rnext; /* g_reap */
   int fd;
   int family;
@@ -203,9 +203,8 @@ static uint32_t crc_sw(uint32_t c, const uint8_t *p, size_t n) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) static uint32_t crc_hw(uint32_t c,
-                                                         const uint8_t *p,
-                                                         size_t n) {
+__attribute__((target("sse4.2"))) static uint32_t
+crc_hw(uint32_t c, const uint8_t *p, size_t n) {
   uint64_t c64 = c;
 
   while (n >= 8) {
@@ -1041,8 +1040,7 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
   return sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
-int gsctp_udplink_output(void *addr, const void *buf, size_t len,
-                         uint8_t tos) {
+int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   const uint8_t *p = buf;
   struct sockaddr_storage remote, local;
   socklen_t rlen;
@@ -1086,8 +1084,8 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len,
     tap(1, (const struct sockaddr *)&local, (const struct sockaddr *)&remote,
         buf, len);
   }
-  n = send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
-               tos);
+  n =
+    send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen, tos);
 
   pthread_mutex_lock(&g_mu);
   if (n < 0) {

@@ -507,3 +507,444 @@ Test(udpconn, one_to_many_server_several_clients) {
   }
   gsctp_close(srv);
 }
+
+/* ---- forged datagrams (the usrsctp 0.9.5 bugs of test_usrsctp_bugs.c) ---- */
+
+enum {
+  F_WRONG_CRC_DATA = 0,
+  F_WRONG_VTAG_DATA,
+  F_WRONG_VTAG_ABORT,
+  F_WRONG_VTAG_ABORT_T,
+  F_WRONG_VTAG_SHUTDOWN,
+  F_WRONG_VTAG_HEARTBEAT,
+  F_COOKIE_ECHO_VTAG0,
+  F_INIT,
+  F_INIT_ZERO_OS,
+  F_INIT_ZERO_MIS,
+  F_INIT_CHUNK_LIST_WITHOUT_AUTH,
+  F_INIT_PARAM_LENGTH_0,
+  F_INIT_PARAM_LENGTH_FFFF,
+  F__COUNT
+};
+
+static const char *const f_names[] = {
+  "DATA with a wrong CRC32c",
+  "DATA with a wrong verification tag",
+  "ABORT with a wrong verification tag",
+  "ABORT (T bit) with a wrong verification tag",
+  "SHUTDOWN with a wrong verification tag",
+  "HEARTBEAT with a wrong verification tag",
+  "COOKIE-ECHO with tag 0 and a random cookie",
+  "INIT (well-formed)",
+  "INIT with 0 outbound streams",
+  "INIT with 0 inbound streams",
+  "INIT with a chunk list parameter but no AUTH",
+  "INIT with a parameter of length 0",
+  "INIT with a parameter of length 0xFFFF",
+};
+
+static void common_header(uint8_t *pkt, uint16_t sport, uint16_t dport,
+                          uint32_t vtag) {
+  ts_put16(pkt, sport);
+  ts_put16(pkt + 2, dport);
+  ts_put32(pkt + 4, vtag);
+  memset(pkt + 8, 0, 4);
+}
+
+/* The same packets as test_badinput.c's build_one: server -> client
+ * ports, aimed at the association. */
+static size_t build_forged(int kind, uint8_t *pkt, uint16_t sport,
+                           uint16_t dport) {
+  uint32_t wrong = 0x5EC7A9u;
+  size_t len = 0;
+
+  memset(pkt, 0, 128);
+  switch (kind) {
+  case F_WRONG_CRC_DATA:
+  case F_WRONG_VTAG_DATA:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 0;
+    pkt[13] = 3;
+    ts_put16(pkt + 14, 20);
+    ts_put32(pkt + 16, 12345);
+    len = 32;
+    break;
+  case F_WRONG_VTAG_ABORT:
+  case F_WRONG_VTAG_ABORT_T:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 6;
+    pkt[13] = kind == F_WRONG_VTAG_ABORT_T ? 1 : 0;
+    ts_put16(pkt + 14, 4);
+    len = 16;
+    break;
+  case F_WRONG_VTAG_SHUTDOWN:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 7;
+    ts_put16(pkt + 14, 8);
+    ts_put32(pkt + 16, 12345);
+    len = 20;
+    break;
+  case F_WRONG_VTAG_HEARTBEAT:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 4;
+    ts_put16(pkt + 14, 12);
+    ts_put16(pkt + 16, 1);
+    ts_put16(pkt + 18, 8);
+    len = 24;
+    break;
+  case F_COOKIE_ECHO_VTAG0:
+    common_header(pkt, sport, dport, 0);
+    pkt[12] = 10;
+    ts_put16(pkt + 14, 4 + 64);
+    ts_fill(pkt + 16, 64, 5);
+    len = 16 + 64;
+    break;
+  default:
+    len = ts_sctp_build_init(pkt, sport, dport, 0x7A7A7A7Au, 777);
+    if (kind == F_INIT_ZERO_OS) {
+      ts_put16(pkt + 24, 0);
+    } else if (kind == F_INIT_ZERO_MIS) {
+      ts_put16(pkt + 26, 0);
+    } else if (kind == F_INIT_CHUNK_LIST_WITHOUT_AUTH) {
+      ts_put16(pkt + 32, 0x8003);
+      ts_put16(pkt + 34, 5);
+      pkt[36] = 0xC1;
+      len = 40;
+    } else if (kind == F_INIT_PARAM_LENGTH_0) {
+      ts_put16(pkt + 32, 0x000C);
+      ts_put16(pkt + 34, 0);
+      len = 40;
+    } else if (kind == F_INIT_PARAM_LENGTH_FFFF) {
+      ts_put16(pkt + 32, 0x0005);
+      ts_put16(pkt + 34, 0xFFFF);
+      ts_put32(pkt + 36, 0x7F000001u);
+      len = 40;
+    }
+    ts_put16(pkt + 14, (uint16_t)(len - 12));
+    break;
+  }
+  ts_sctp_set_checksum(pkt, len);
+  if (kind == F_WRONG_CRC_DATA) {
+    pkt[8] ^= 0x01;
+  }
+  return len;
+}
+
+/* Sum of the drop counters (every way a datagram can be refused). */
+static uint64_t drops(const gsctp_stack_stats *st) {
+  return st->udpconn_drop_checksum + st->udpconn_drop_malformed +
+         st->udpconn_drop_init + st->udpconn_drop_vtag +
+         st->udpconn_drop_unknown + st->udpconn_no_listener +
+         st->udpconn_drop_limit;
+}
+
+/* The counter a forged datagram must land in. */
+static uint64_t counter_for(int kind, int from_peer,
+                            const gsctp_stack_stats *st) {
+  switch (kind) {
+  case F_WRONG_CRC_DATA:
+    return st->udpconn_drop_checksum;
+  case F_COOKIE_ECHO_VTAG0:
+    return st->udpconn_drop_malformed; /* tag 0 outside an INIT */
+  case F_INIT:
+    /* From the peer's own address it is a legitimate INIT in the
+     * ESTABLISHED state (RFC 9260 5.2.2): the client answers with an
+     * INIT-ACK whose tag the server never handed out, which the server
+     * side drops.  From a stranger nobody listens: ABORT. */
+    return from_peer ? st->udpconn_drop_vtag : st->udpconn_no_listener;
+  case F_INIT_ZERO_OS:
+  case F_INIT_ZERO_MIS:
+  case F_INIT_CHUNK_LIST_WITHOUT_AUTH:
+  case F_INIT_PARAM_LENGTH_0:
+  case F_INIT_PARAM_LENGTH_FFFF:
+    return st->udpconn_drop_init;
+  default:
+    return from_peer ? st->udpconn_drop_vtag : st->udpconn_drop_unknown;
+  }
+}
+
+/* Drains |s| without waiting; anything but paddr_change fails. */
+static void expect_nothing_happened(gsctp_sock s, const char *who) {
+  int i;
+
+  for (i = 0; i < 1000; ++i) {
+    gsctp_item it;
+    char buf[256];
+    int rc = gsctp_recv(s, 0, &it);
+
+    if (rc == GSCTP_ETIMEOUT) {
+      return;
+    }
+    cr_assert(rc == 0 || rc == GSCTP_ESCTP_ERROR, "%s: recv %s", who,
+              gsctp_err_name(rc));
+    if (it.is_event && it.event.type == GSCTP_EV_PADDR_CHANGE) {
+      gsctp_item_free(&it);
+      continue;
+    }
+    ts_item_str(&it, buf, sizeof(buf));
+    gsctp_item_free(&it);
+    cr_assert_fail("%s received %s after the forged datagram", who, buf);
+  }
+}
+
+static int send_from(int fd, int dst_udp, const uint8_t *pkt, size_t len) {
+  struct sockaddr_in to;
+
+  memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_port = htons((uint16_t)dst_udp);
+  to.sin_addr.s_addr = htonl(0x7F000001u);
+  return sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) ==
+             (ssize_t)len
+           ? 0
+           : -1;
+}
+
+static void forged_test(int kind, int from_peer) {
+  uc_pair p;
+  gsctp_stack_stats before, now;
+  uint8_t pkt[128];
+  size_t len;
+  int fd, stranger = -1, i;
+  uint16_t sport = 0;
+  uint64_t want;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100, 1, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 100, 2, NULL);
+
+  if (from_peer) {
+    /* From the server's own UDP address: what an attacker who can spoof
+     * the peer's source address sends. */
+    fd = gsctp_transport_udp_fd(p.srv);
+    cr_assert_geq(fd, 0);
+  } else {
+    stranger = ts_udp_open(GSCTP_FAMILY_INET, &sport);
+    cr_assert_geq(stranger, 0);
+    fd = stranger;
+  }
+  len = build_forged(kind, pkt, p.srv_port, p.cli_port);
+  before = stats();
+  cr_assert_eq(send_from(fd, p.cli_udp, pkt, len), 0);
+  want = counter_for(kind, from_peer, &before) + 1;
+  now = before;
+  for (i = 0; i < 5000 && counter_for(kind, from_peer, &now) < want; ++i) {
+    ts_sleep_ms(2);
+    now = stats();
+  }
+  cr_log_info("%s from %s: datagrams_in +%llu, drops +%llu", f_names[kind],
+              from_peer ? "the peer's address" : "a stranger",
+              (unsigned long long)(now.udpconn_datagrams_in -
+                                   before.udpconn_datagrams_in),
+              (unsigned long long)(drops(&now) - drops(&before)));
+  cr_assert_geq(counter_for(kind, from_peer, &now), want,
+                "%s from %s was not dropped and counted", f_names[kind],
+                from_peer ? "the peer's address" : "a stranger");
+
+  /* The association survives and keeps working, and noticed nothing. */
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 500, 21, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 500, 22, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 200000, 23, NULL);
+  expect_nothing_happened(p.cli, "client");
+  expect_nothing_happened(p.srv, "server");
+  now = stats();
+  cr_assert_eq(now.udpconn_port_moves, before.udpconn_port_moves,
+               "the forged datagram moved a remote port");
+  if (stranger >= 0) {
+    /* Nothing of the association's was sent to the stranger. */
+    uint8_t got[2048];
+    ssize_t n;
+    while ((n = ts_udp_recv(stranger, got, sizeof(got), 0, NULL)) > 0) {
+      cr_assert(kind == F_INIT && n == 16 && got[12] == 6,
+                "the stranger received %zd bytes (chunk %u)", n, got[12]);
+    }
+    close(stranger);
+  }
+  uc_pair_close(&p);
+}
+
+ParameterizedTestParameters(udpconn, forged_datagram_is_dropped) {
+  static int cases[2 * F__COUNT];
+  int i;
+
+  for (i = 0; i < 2 * F__COUNT; ++i) {
+    cases[i] = i;
+  }
+  return cr_make_param_array(int, cases, 2 * F__COUNT);
+}
+
+/* Each forged datagram of test_usrsctp_bugs.c, from the peer's own UDP
+ * address (case even) and from a stranger's (odd). */
+ParameterizedTest(int *pcase, udpconn, forged_datagram_is_dropped) {
+  forged_test(*pcase / 2, *pcase % 2 == 0);
+}
+
+/* Random garbage at both ends of an association, from the peer's own
+ * address and from a stranger: all of it read, dropped and counted, and
+ * the association is untouched. */
+Test(udpconn, garbage_flood_is_dropped) {
+  uc_pair p;
+  gsctp_stack_stats before, now;
+  uint8_t pkt[600];
+  uint64_t rng = 0x9E3779B97F4A7C15ull;
+  uint16_t sport;
+  int stranger, peer_fd, i, sent = 0;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  stranger = ts_udp_open(GSCTP_FAMILY_INET, &sport);
+  cr_assert_geq(stranger, 0);
+  peer_fd = gsctp_transport_udp_fd(p.srv);
+  before = stats();
+  for (i = 0; i < 3000; ++i) {
+    size_t len, k;
+    int fd = (i % 3 == 0) ? stranger : peer_fd;
+    int dst = (i % 2 == 0) ? p.cli_udp : p.srv_udp;
+
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    len = 12 + (size_t)(rng % 500);
+    for (k = 0; k < len; ++k) {
+      pkt[k] = (uint8_t)(rng >> (8 * (k % 8))) ^ (uint8_t)k;
+    }
+    if (i % 4 != 0) {
+      /* The association's ports, and a plausible chunk layout. */
+      ts_put16(pkt, dst == p.cli_udp ? p.srv_port : p.cli_port);
+      ts_put16(pkt + 2, dst == p.cli_udp ? p.cli_port : p.srv_port);
+      if (len >= 16) {
+        ts_put16(pkt + 14, (uint16_t)(len - 12));
+        pkt[12] = (uint8_t)(rng % 16);
+      }
+      if (i % 8 == 1 && len >= 32) {
+        len = build_forged((int)(rng % F__COUNT), pkt,
+                           dst == p.cli_udp ? p.srv_port : p.cli_port,
+                           dst == p.cli_udp ? p.cli_port : p.srv_port);
+      }
+      if (i % 2 == 1) {
+        ts_sctp_set_checksum(pkt, len);
+      }
+    }
+    if (send_from(fd, dst, pkt, len) == 0) {
+      sent++;
+    }
+    if (i % 100 == 99) {
+      ts_sleep_ms(1); /* pace: no loss in the kernel */
+    }
+  }
+  now = stats();
+  for (i = 0;
+       i < 5000 &&
+       now.udpconn_datagrams_in - before.udpconn_datagrams_in < (uint64_t)sent;
+       ++i) {
+    ts_sleep_ms(2);
+    now = stats();
+  }
+  cr_log_info("garbage: %d sent, datagrams_in +%llu, drops +%llu", sent,
+              (unsigned long long)(now.udpconn_datagrams_in -
+                                   before.udpconn_datagrams_in),
+              (unsigned long long)(drops(&now) - drops(&before)));
+  cr_assert_geq(now.udpconn_datagrams_in - before.udpconn_datagrams_in,
+                (uint64_t)sent);
+  cr_assert_geq(drops(&now) - drops(&before), (uint64_t)sent * 9 / 10,
+                "most garbage must be dropped before usrsctp");
+  cr_assert_eq(now.udpconn_port_moves, before.udpconn_port_moves);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 31, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 32, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 200000, 33, NULL);
+  expect_nothing_happened(p.cli, "client");
+  expect_nothing_happened(p.srv, "server");
+  close(stranger);
+  uc_pair_close(&p);
+}
+
+/* ---- handle lifetime ---- */
+
+/* Once no association uses a remote, its handle is freed, and the UDP
+ * sockets close with their last user. */
+Test(udpconn, unused_handles_and_endpoints_are_freed) {
+  uc_pair p;
+  gsctp_stack_stats base, now;
+  int i;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2);
+  cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints + 2);
+  /* While associations use them, handles stay, however idle. */
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "a handle in use was freed");
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
+  uc_pair_close(&p);
+  for (i = 0; i < 2000; ++i) {
+    now = stats();
+    if (now.udpconn_handles == base.udpconn_handles &&
+        now.udpconn_endpoints == base.udpconn_endpoints) {
+      break;
+    }
+    ts_sleep_ms(10);
+  }
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles);
+  cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
+}
+
+/* ---- interworking with the native transport ---- */
+
+/* The two transports differ on the wire only in INIT's address
+ * parameters: a native-transport socket and a udp_conn socket of the
+ * same process associate over UDP either way round. */
+static void interwork(int native_is_client) {
+  gsctp_sock nat, uc, srv, cli;
+  gsctp_assoc_change up;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_item it;
+  gsctp_addr from;
+  gsctp_opt o;
+  int stack_udp, rc;
+
+  stack_udp = ts_stack_start();
+  uc = open_uc(GSCTP_FAMILY_INET, stack_udp, NULL, 0);
+  o = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, udp_port_of(uc));
+  nat = ts_open(GSCTP_FAMILY_INET, NULL, &o, 1);
+  srv = native_is_client ? uc : nat;
+  cli = native_is_client ? nat : uc;
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "%s client -> %s server: %s",
+               native_is_client ? "native" : "udp_conn",
+               native_is_client ? "udp_conn" : "native", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  from = it.from;
+  {
+    uint32_t sid = it.event.u.assoc_change.assoc_id;
+    gsctp_item_free(&it);
+    cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    roundtrip(cli, up.assoc_id, srv, 5000, 1, NULL);
+    roundtrip(srv, sid, cli, 100000, 2, &from);
+    cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(srv)));
+  }
+  cr_assert_eq(gsctp_eof(cli, &up), 0);
+  rc = ts_recv_event(cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "shutdown_comp: %s", gsctp_err_name(rc));
+  gsctp_item_free(&it);
+  gsctp_close(nat);
+  gsctp_close(uc);
+}
+
+Test(udpconn, native_client_udpconn_server) {
+  interwork(1);
+}
+
+Test(udpconn, udpconn_client_native_server) {
+  interwork(0);
+}
