@@ -86,6 +86,8 @@ typedef struct gsctp_sockimpl {
 
   struct gsctp_pending *pend_head, *pend_tail; /* mu */
   struct gsctp_assoc_addr *assocs;             /* mu */
+
+  struct gsctp_udpconn *tp; /* udp_conn state (transport.c), else NULL */
 } gsctp_sockimpl;
 
 /* Look up |h| and take a reference; NULL if closed or invalid. */
@@ -95,6 +97,8 @@ gsctp_sockimpl *gsctp_sock_get(gsctp_sock h);
 int gsctp_sock_gone(gsctp_sock h);
 /* Drop a reference taken by gsctp_sock_get. */
 void gsctp_sock_put(gsctp_sockimpl *s);
+/* Calls |fn| on every open socket (holding a reference). */
+void gsctp_sock_foreach(void (*fn)(gsctp_sockimpl *s, void *arg), void *arg);
 /* Enter/leave a usrsctp call on s->so: GSCTP_ECLOSED if closed. */
 int gsctp_so_enter(gsctp_sockimpl *s, struct socket **pso);
 void gsctp_so_leave(gsctp_sockimpl *s);

@@ -18,6 +18,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "transport.h"
 
 const char *gsctp_opt_name(int name) {
   switch (name) {
@@ -57,6 +58,8 @@ const char *gsctp_opt_name(int name) {
     return "udp_remote_port";
   case GSCTP_OPT_SCTP_STATUS:
     return "sctp_status";
+  case GSCTP_OPT_TRANSPORT:
+    return "transport";
   default:
     return "unknown";
   }
@@ -372,6 +375,7 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   case GSCTP_OPT_FAMILY:
   case GSCTP_OPT_TYPE:
   case GSCTP_OPT_UDP_PORT:
+  case GSCTP_OPT_TRANSPORT:
     if (mode == GSCTP_APPLY_OPEN) {
       return 0; /* handled by gsctp_open */
     }
@@ -620,7 +624,14 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
   case GSCTP_OPT_TYPE:
     o->v.i = s->type;
     return 0;
+  case GSCTP_OPT_TRANSPORT:
+    o->v.i = s->tp != NULL ? GSCTP_TRANSPORT_UDP_CONN : GSCTP_TRANSPORT_UDP;
+    return 0;
   case GSCTP_OPT_UDP_PORT:
+    if (s->tp != NULL) {
+      o->v.i = gsctp_transport_udp_port(s);
+      return 0;
+    }
     rv = gsctp_stack_udp_port();
     if (rv < 0) {
       return rv;

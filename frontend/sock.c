@@ -34,6 +34,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "transport.h"
 
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -137,6 +138,7 @@ static void sock_free(gsctp_sockimpl *s) {
     s->assocs = a->next;
     free(a);
   }
+  gsctp_transport_release(s);
   free(s->pbuf);
   pthread_cond_destroy(&s->cv);
   pthread_mutex_destroy(&s->mu);
@@ -752,7 +754,8 @@ struct open_args {
   int port;
   int family;
   int type;
-  int udp_port; /* -1 = not given */
+  int udp_port;  /* -1 = not given */
+  int transport; /* gsctp_transport */
   const gsctp_ip *ips[64];
   size_t nips;
 };
@@ -765,6 +768,7 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
   a->family = GSCTP_FAMILY_INET;
   a->type = GSCTP_TYPE_SEQPACKET;
   a->udp_port = -1;
+  a->transport = GSCTP_TRANSPORT_UDP;
   a->nips = 0;
   for (i = 0; i < nopts; ++i) {
     const gsctp_opt *o = &opts[i];
@@ -807,6 +811,15 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
                             (long long)o->v.i);
       }
       a->udp_port = (int)o->v.i;
+      break;
+    case GSCTP_OPT_TRANSPORT:
+      if (o->v.i != GSCTP_TRANSPORT_UDP && o->v.i != GSCTP_TRANSPORT_UDP_CONN) {
+        return gsctp_detail(GSCTP_EBADARG,
+                            "transport %lld is not udp or "
+                            "udp_conn",
+                            (long long)o->v.i);
+      }
+      a->transport = (int)o->v.i;
       break;
     default:
       if (o->name <= 0 || o->name >= GSCTP_OPT__COUNT) {
@@ -915,7 +928,19 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   if (rv != 0) {
     return rv;
   }
-  rv = gsctp_stack_start_port(a.udp_port);
+  if (a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    /* udp_port is this socket's own UDP port (transport.c). */
+    if (a.family == GSCTP_FAMILY_CONN || a.nips > 1) {
+      return gsctp_detail(GSCTP_EBADARG,
+                          a.nips > 1 ? "transport udp_conn takes one ip "
+                                       "(multi-homing needs transport udp)"
+                                     : "transport udp_conn needs family inet "
+                                       "or inet6");
+    }
+    rv = gsctp_stack_ensure();
+  } else {
+    rv = gsctp_stack_start_port(a.udp_port);
+  }
   if (rv != 0) {
     return rv == GSCTP_EINVAL
              ? gsctp_detail(GSCTP_EINVAL, "the stack runs on UDP port %d",
@@ -938,7 +963,8 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     pthread_condattr_destroy(&ca);
   }
   s->family = a.family;
-  s->af = family_af(a.family);
+  s->af =
+    a.transport == GSCTP_TRANSPORT_UDP_CONN ? AF_CONN : family_af(a.family);
   s->type = a.type;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
@@ -966,7 +992,10 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   if (rv == 0) {
     rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
   }
-  if (rv == 0) {
+  if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    rv = gsctp_transport_bind(s, so, a.nips > 0 ? a.ips[0] : NULL, a.port,
+                              a.udp_port);
+  } else if (rv == 0) {
     rv = bind_socket(so, &a);
   }
   if (rv != 0) {
@@ -1020,6 +1049,29 @@ int gsctp_close(gsctp_sock sock) {
   return 0;
 }
 
+void gsctp_sock_foreach(void (*fn)(gsctp_sockimpl *s, void *arg), void *arg) {
+  size_t i;
+
+  for (i = 1;; ++i) {
+    gsctp_sockimpl *s = NULL;
+
+    pthread_mutex_lock(&g_tab_mu);
+    if (i >= g_tab_cap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      break;
+    }
+    if (g_tab[i] != NULL) {
+      s = g_tab[i];
+      s->refs++;
+    }
+    pthread_mutex_unlock(&g_tab_mu);
+    if (s != NULL) {
+      fn(s, arg);
+      gsctp_sock_put(s);
+    }
+  }
+}
+
 static void close_all_sockets(void) {
   size_t i;
 
@@ -1070,6 +1122,8 @@ int gsctp_listen(gsctp_sock sock, int backlog) {
   if (rv == 0) {
     if (usrsctp_listen(so, backlog) != 0) {
       rv = gsctp_err_from_errno(errno);
+    } else {
+      gsctp_transport_listen(s, backlog);
     }
     gsctp_so_leave(s);
   }
@@ -1160,7 +1214,10 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     struct sockaddr_storage ss;
     socklen_t len;
 
-    rv = gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
+    rv =
+      s->tp != NULL
+        ? gsctp_transport_peer_sockaddr(s, &ips[i], (uint16_t)port, &ss, &len)
+        : gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
     if (rv != 0) {
       goto out;
     }
@@ -1581,6 +1638,11 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
   s = gsctp_sock_get(sock);
   if (s == NULL) {
     return gsctp_sock_gone(sock);
+  }
+  if (!peer && s->tp != NULL) {
+    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    gsctp_sock_put(s);
+    return rv;
   }
   rv = gsctp_so_enter(s, &so);
   if (rv == 0) {

@@ -29,6 +29,7 @@
 #include "gsctp/err.h"
 #include "gsctp/link.h"
 #include "stack_int.h"
+#include "udplink.h"
 
 enum { LINK_MEMORY = 1, LINK_USER = 2 };
 
@@ -254,6 +255,9 @@ int gsctp_link_conn_output(void *addr, void *buf, size_t len, uint8_t tos,
   gsctp_link *link = addr;
 
   (void)set_df;
+  if (gsctp_udplink_output(addr, buf, len, tos)) {
+    return 0; /* a udp_conn handle (udplink.c) */
+  }
   pthread_mutex_lock(&g_mu);
   if (!live_locked(link)) {
     pthread_mutex_unlock(&g_mu);

@@ -26,6 +26,7 @@
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
 #include "stack_int.h"
+#include "udplink.h"
 
 enum { STACK_STOPPED = 0, STACK_RUNNING, STACK_BROKEN };
 
@@ -356,6 +357,7 @@ int gsctp_stack_shutdown(int timeout_ms) {
     close_all();
   }
   gsctp_link_shutdown_all();
+  gsctp_udplink_shutdown_all();
 
   f = calloc(1, sizeof(*f));
   if (f == NULL) {
@@ -438,5 +440,23 @@ int gsctp_stack_get_stats(gsctp_stack_stats *pstats) {
   pstats->out_of_the_blue = st.sctps_outoftheblue;
   pstats->retransmits =
     (uint64_t)st.sctps_sendretransdata + st.sctps_sendfastretrans;
+  {
+    gsctp_udplink_stats u;
+
+    gsctp_udplink_get_stats(&u);
+    pstats->udpconn_datagrams_in = u.datagrams_in;
+    pstats->udpconn_datagrams_out = u.datagrams_out;
+    pstats->udpconn_send_errors = u.send_errors;
+    pstats->udpconn_drop_checksum = u.drop_checksum;
+    pstats->udpconn_drop_malformed = u.drop_malformed;
+    pstats->udpconn_drop_init = u.drop_init;
+    pstats->udpconn_drop_vtag = u.drop_vtag;
+    pstats->udpconn_drop_unknown = u.drop_unknown + u.drop_not_ours;
+    pstats->udpconn_drop_limit = u.drop_limit;
+    pstats->udpconn_no_listener = u.no_listener;
+    pstats->udpconn_port_moves = u.port_moves;
+    pstats->udpconn_handles = u.handles;
+    pstats->udpconn_endpoints = u.endpoints;
+  }
   return 0;
 }

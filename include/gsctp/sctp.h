@@ -68,7 +68,9 @@ typedef enum gsctp_optname {
   GSCTP_OPT_TYPE,     /**< i: gsctp_type */
   GSCTP_OPT_UDP_PORT, /**< i: the process's local UDP encapsulation port;
                            must equal the running stack's, or starts the
-                           stack on it (gsctp extension) */
+                           stack on it (gsctp extension); with
+                           GSCTP_TRANSPORT_UDP_CONN the socket's own UDP
+                           port (0 = ephemeral, default 9899) */
   /* Options for open, setopts, getopts and connect. */
   GSCTP_OPT_MODE,           /**< i: gsctp_mode */
   GSCTP_OPT_ACTIVE,         /**< i: 0 (`false`) only in this version */
@@ -87,8 +89,35 @@ typedef enum gsctp_optname {
                                   extension) */
   /* Read-only. */
   GSCTP_OPT_SCTP_STATUS, /**< status (set status.assoc_id before getopts) */
+  GSCTP_OPT_TRANSPORT,   /**< i: gsctp_transport, open-only (gsctp
+                              extension; getopts reads it) */
   GSCTP_OPT__COUNT
 } gsctp_optname;
+
+/**
+ * Transports (`GSCTP_OPT_TRANSPORT` at open; docs/architecture.md).
+ *
+ * GSCTP_TRANSPORT_UDP (default): SCTP over UDP (RFC 6951) through
+ * usrsctp's own UDP socket, one local UDP port per process
+ * (GSCTP_OPT_UDP_PORT / GSCTP_UDP_PORT).  INIT carries the real IP
+ * addresses: multi-homing works here.
+ *
+ * GSCTP_TRANSPORT_UDP_CONN: SCTP over UDP (RFC 6951) on a UDP socket gsctp
+ * owns, bound to the socket's `{ip, A}` (one address, or `any`) and
+ * GSCTP_OPT_UDP_PORT (default 9899; 0 = an ephemeral port; sockets asking
+ * for the same address and non-zero port share one UDP socket).  gsctp
+ * checks every datagram before the SCTP stack sees it (CRC32c, lengths,
+ * INIT parameters, verification tags) and drops what is wrong
+ * (gsctp_stack_get_stats).  The INIT carries no IP address, so an
+ * association has one peer address (no multi-homing); addresses in the
+ * API are the real IPs all the same.  The remote UDP port of a connect is
+ * GSCTP_OPT_UDP_REMOTE_PORT.  Interoperates with peers that reject
+ * usrsctp's Supported Address Types parameter (pion/sctp).
+ */
+typedef enum gsctp_transport {
+  GSCTP_TRANSPORT_UDP = 0,      /**< usrsctp's UDP encapsulation (default) */
+  GSCTP_TRANSPORT_UDP_CONN = 1, /**< gsctp-owned UDP socket over AF_CONN */
+} gsctp_transport;
 
 /** One option: gen_sctp's `{Name, Value}`. */
 typedef struct gsctp_opt {
