@@ -440,13 +440,16 @@ void gsctp_opts_debugf(gsctp_sockimpl *s, const char *fmt, ...) {
   fprintf(stderr, "gsctp debug: socket %u: %s\n", (unsigned)s->handle, line);
 }
 
-/* |a| as a sockaddr for usrsctp; an UNSPEC ip is `{any, 0}`, which
- * usrsctp takes as "no particular address" when the storage is zero. */
-static int addr_to_ss(const gsctp_addr *a, struct sockaddr_storage *ss) {
+/* |a| as a sockaddr for usrsctp; an UNSPEC ip is `{any, 0}`: the
+ * wildcard address of the socket's family, which usrsctp takes as "every
+ * path" (the family must be set on an association). */
+static int addr_to_ss(gsctp_sockimpl *s, const gsctp_addr *a,
+                      struct sockaddr_storage *ss) {
   socklen_t len;
 
   memset(ss, 0, sizeof(*ss));
   if (a->ip.family == GSCTP_FAMILY_UNSPEC) {
+    ss->ss_family = (sa_family_t)s->af;
     return 0;
   }
   return gsctp_addr_to_sockaddr(&a->ip, a->port, ss, &len);
@@ -580,8 +583,9 @@ static int apply_associnfo(gsctp_sockimpl *s, const gsctp_assocparams *in,
 }
 
 /* sctp_prim / sctp_setpeerprim: both fields required. */
-static int prim_check(const char *rec, int64_t assoc_id, const gsctp_addr *a,
-                      sctp_assoc_t *pid, struct sockaddr_storage *ss) {
+static int prim_check(gsctp_sockimpl *s, const char *rec, int64_t assoc_id,
+                      const gsctp_addr *a, sctp_assoc_t *pid,
+                      struct sockaddr_storage *ss) {
   int rv;
 
   if (assoc_id == GSCTP_UNDEF || assoc_id < 0 || assoc_id > U32) {
@@ -593,7 +597,7 @@ static int prim_check(const char *rec, int64_t assoc_id, const gsctp_addr *a,
   if (a->ip.family == GSCTP_FAMILY_UNSPEC) {
     return gsctp_detail(GSCTP_ETYPE, "%s field 3 (addr): required", rec);
   }
-  rv = addr_to_ss(a, ss);
+  rv = addr_to_ss(s, a, ss);
   if (rv != 0) {
     return gsctp_detail(GSCTP_ETYPE, "%s field 3 (addr): not an address", rec);
   }
@@ -606,7 +610,7 @@ static int apply_prim(gsctp_sockimpl *s, const gsctp_prim *in) {
   int rv;
 
   memset(&sp, 0, sizeof(sp));
-  rv = prim_check("sctp_prim", in->assoc_id, &in->addr, &sp.ssp_assoc_id,
+  rv = prim_check(s, "sctp_prim", in->assoc_id, &in->addr, &sp.ssp_assoc_id,
                   &sp.ssp_addr);
   if (rv != 0) {
     return rv;
@@ -636,7 +640,7 @@ static int apply_setpeerprim(gsctp_sockimpl *s, const gsctp_setpeerprim *in) {
   int rv;
 
   memset(&sp, 0, sizeof(sp));
-  rv = prim_check("sctp_setpeerprim", in->assoc_id, &in->addr,
+  rv = prim_check(s, "sctp_setpeerprim", in->assoc_id, &in->addr,
                   &sp.sspp_assoc_id, &sp.sspp_addr);
   if (rv != 0) {
     return rv;
@@ -729,7 +733,7 @@ static int read_paddrparams(gsctp_sockimpl *s, gsctp_paddrparams *r) {
   }
   memset(&pp, 0, sizeof(pp));
   pp.spp_assoc_id = id;
-  if (addr_to_ss(&r->address, &pp.spp_address) != 0) {
+  if (addr_to_ss(s, &r->address, &pp.spp_address) != 0) {
     return GSCTP_EAFNOSUPPORT;
   }
   rv = so_getopt(s, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, &len);
@@ -807,8 +811,7 @@ static int apply_paddrparams(gsctp_sockimpl *s, const gsctp_paddrparams *in,
   }
   memset(&pp, 0, sizeof(pp));
   pp.spp_assoc_id = (sctp_assoc_t)v.assoc_id;
-  if (in->address.ip.family != GSCTP_FAMILY_UNSPEC &&
-      addr_to_ss(&in->address, &pp.spp_address) != 0) {
+  if (addr_to_ss(s, &in->address, &pp.spp_address) != 0) {
     return gsctp_detail(GSCTP_EAFNOSUPPORT, "%s field 3 (address)", R);
   }
   if (in->address.ip.family != GSCTP_FAMILY_UNSPEC &&
@@ -857,7 +860,7 @@ static int read_peer_addr_info(gsctp_sockimpl *s, gsctp_paddrinfo *r) {
 
   memset(&pi, 0, sizeof(pi));
   pi.spinfo_assoc_id = r->assoc_id;
-  if (addr_to_ss(&r->address, &pi.spinfo_address) != 0) {
+  if (addr_to_ss(s, &r->address, &pi.spinfo_address) != 0) {
     return GSCTP_EAFNOSUPPORT;
   }
   rv = so_getopt(s, IPPROTO_SCTP, SCTP_GET_PEER_ADDR_INFO, &pi, &len);
