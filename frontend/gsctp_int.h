@@ -88,6 +88,9 @@ typedef struct gsctp_sockimpl {
   struct gsctp_assoc_addr *assocs;             /* mu */
 
   struct gsctp_udpconn *tp; /* udp_conn state (transport.c), else NULL */
+  /* Front-end-only options kept by opts.c (mu). */
+  int debug;     /* `debug`: trace option calls to stderr */
+  int reuseaddr; /* `reuseaddr` as set (see docs/api.md) */
 } gsctp_sockimpl;
 
 /* Look up |h| and take a reference; NULL if closed or invalid. */
@@ -127,6 +130,30 @@ int gsctp_opts_init_socket(gsctp_sockimpl *s);
 /* Reads the association's (or endpoint's) default send parameters. */
 int gsctp_opts_default_send(gsctp_sockimpl *s, uint32_t assoc_id,
                             gsctp_sndrcvinfo *sri);
+
+/*
+ * gsctp_opts_inherit copies the options a peeled-off socket inherits
+ * (gen_sctp-semantics.md 1.9) from |from| to |to|: mode, buffer, debug,
+ * reuseaddr, sctp_events, and through usrsctp sctp_nodelay, linger,
+ * sndbuf and recbuf (priority needs no copy: usrsctp has none, it is
+ * always 0).  `active` and non_block_send are not handled here.
+ * Returns 0 or the first error (GSCTP_ECLOSED if either is closed).
+ */
+int gsctp_opts_inherit(gsctp_sockimpl *from, gsctp_sockimpl *to);
+
+/*
+ * gsctp_opts_open_check checks the open-only options that need the
+ * system (netns, bind_to_device) before the socket is created.  Returns
+ * 0, GSCTP_EBADARG (NULL/empty/over-long string), GSCTP_ENOENT (no such
+ * namespace file), GSCTP_EOPNOTSUPP (a namespace other than the stack's)
+ * or GSCTP_ENOPROTOOPT (bind_to_device), with detail.
+ */
+int gsctp_opts_open_check(const gsctp_opt *o);
+
+/* gsctp_opts_debugf writes a trace line for |s| to stderr if its `debug`
+ * option is on. */
+void gsctp_opts_debugf(gsctp_sockimpl *s, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
 
 /*
  * gsctp_sri_check validates a send-side sndrcvinfo and fills in type

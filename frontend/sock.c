@@ -805,6 +805,21 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       }
       a->type = (int)o->v.i;
       break;
+    case GSCTP_OPT_IFADDR: /* {ifaddr, SockAddr}: an address and a port */
+      if (a->nips >= sizeof(a->ips) / sizeof(a->ips[0])) {
+        return gsctp_detail(GSCTP_EBADARG, "more than 64 ip options");
+      }
+      a->ips[a->nips++] = &o->v.addr.ip;
+      a->port = o->v.addr.port;
+      break;
+    case GSCTP_OPT_NETNS:
+    case GSCTP_OPT_BIND_TO_DEVICE: {
+      int rv = gsctp_opts_open_check(o);
+      if (rv != 0) {
+        return rv;
+      }
+      break;
+    }
     case GSCTP_OPT_UDP_PORT:
       if (o->v.i < 0 || o->v.i > 65535) {
         return gsctp_detail(GSCTP_EBADARG, "udp_port %lld is not in 0..65535",

@@ -257,8 +257,7 @@ Test(simlink, ten_thousand_messages_exactly_once_in_order) {
     got++;
     gsctp_item_free(&it);
   }
-  cr_assert_eq(ts_thread_join(&th, 60000, &src), 0,
-               "sender did not finish");
+  cr_assert_eq(ts_thread_join(&th, 60000, &src), 0, "sender did not finish");
   cr_assert_eq(src, 0, "send failed: %s", gsctp_err_name(snd.failed));
   for (int s = 0; s < NSTREAMS; s++) {
     cr_assert_eq(next[s], NMSG / NSTREAMS, "stream %d delivered %u", s,
@@ -288,7 +287,8 @@ Test(simlink, ten_thousand_messages_exactly_once_in_order) {
               (unsigned long long)st.reordered,
               (unsigned long long)st.delivered);
   cr_assert_gt(st.dropped, st.offered / 20, "the link dropped too little");
-  cr_assert_gt(st.duplicated, st.offered / 50, "the link duplicated too little");
+  cr_assert_gt(st.duplicated, st.offered / 50,
+               "the link duplicated too little");
   cr_assert_gt(st.reordered, st.offered / 25, "the link reordered too little");
   cr_assert_eq(gsctp_link_set_impairment(link, NULL), 0);
   ts_pair_close(&p);
