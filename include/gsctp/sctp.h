@@ -71,7 +71,8 @@ typedef enum gsctp_optname {
                            stack on it (gsctp extension) */
   /* Options for open, setopts, getopts and connect. */
   GSCTP_OPT_MODE,           /**< i: gsctp_mode */
-  GSCTP_OPT_ACTIVE,         /**< i: 0 (`false`) only in this version */
+  GSCTP_OPT_ACTIVE,         /**< i: GSCTP_ACTIVE_FALSE/_TRUE/_ONCE or
+                                 GSCTP_ACTIVE_N(n) (gsctp/sctp.h below) */
   GSCTP_OPT_BUFFER,         /**< i: reassembly buffer growth step, bytes >= 1 */
   GSCTP_OPT_SNDBUF,         /**< i: send buffer, bytes */
   GSCTP_OPT_RECBUF,         /**< i: receive buffer, bytes */
@@ -85,6 +86,9 @@ typedef enum gsctp_optname {
   GSCTP_OPT_UDP_REMOTE_PORT, /**< i: remote UDP encapsulation port used for
                                   new associations, default 9899 (gsctp
                                   extension) */
+  GSCTP_OPT_NON_BLOCK_SEND,  /**< i: 0/1; 1: a send that would block returns
+                                  GSCTP_EAGAIN (getopts gives the bare
+                                  boolean in OTP; here v.i) */
   /* Read-only. */
   GSCTP_OPT_SCTP_STATUS, /**< status (set status.assoc_id before getopts) */
   GSCTP_OPT__COUNT
@@ -367,6 +371,83 @@ GSCTP_EXTERN int gsctp_port(gsctp_sock sock);
  * until the thread's next gsctp call.
  */
 GSCTP_EXTERN const char *gsctp_error_detail(void);
+
+/* ---- active modes, peeloff, accept, statistics (issue 7, owners) ---- */
+
+/**
+ * Values of GSCTP_OPT_ACTIVE.  `{active, false}` is 0, `true` 1, `once`
+ * 2, and `{active, N}` (-32768 <= N <= 32767) is GSCTP_ACTIVE_N(N); getopts
+ * returns GSCTP_ACTIVE_N(Count) in that mode (`{active, Count}`).  Note
+ * that `{active, 0}` (GSCTP_ACTIVE_N(0)) is not `false`: it makes the
+ * socket passive and posts `{sctp_passive, S}`.
+ */
+#define GSCTP_ACTIVE_FALSE 0
+#define GSCTP_ACTIVE_TRUE 1
+#define GSCTP_ACTIVE_ONCE 2
+#define GSCTP_ACTIVE_N_BASE ((int64_t)1 << 32)
+#define GSCTP_ACTIVE_N(n) (GSCTP_ACTIVE_N_BASE + (int64_t)(n))
+/** Is the GSCTP_OPT_ACTIVE value |v| an `{active, N}`? */
+#define GSCTP_ACTIVE_IS_N(v)                                                   \
+  ((v) >= GSCTP_ACTIVE_N_BASE - 2147483648LL &&                                \
+   (v) <= GSCTP_ACTIVE_N_BASE + 2147483647LL)
+/** The N (or Count) of an `{active, N}` value. */
+#define GSCTP_ACTIVE_COUNT(v) ((int64_t)(v)-GSCTP_ACTIVE_N_BASE)
+
+/**
+ * `gsctp_peeloff` branches association |assoc_id| of the one-to-many
+ * socket |sock| off into a new one-to-one (stream) socket, stored in
+ * |*pnew| (`gen_sctp:peeloff/2`).  The calling thread's current owner
+ * controls the new socket, which starts passive; it inherits mode,
+ * buffer, non_block_send, sndbuf, recbuf, sctp_nodelay, the event
+ * subscriptions and, where the socket layer has them, priority and
+ * linger.  The association's traffic and events then go to the new
+ * socket only.
+ *
+ * Returns 0, GSCTP_EBADARG (NULL |pnew|, handle 0: OTP's
+ * function_clause), GSCTP_ECLOSED, GSCTP_EINVAL (unknown association, or
+ * |sock| is a stream socket), GSCTP_ENOMEM, or an errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id,
+                               gsctp_sock *pnew);
+
+/**
+ * `gsctp_accept` waits up to |timeout_ms| (GSCTP_INFINITY, 0 to poll) for
+ * an association on the listening stream (one-to-one) socket |sock| and
+ * stores a new connected stream socket for it in |*pnew|, controlled by
+ * the calling thread's current owner and passive (a gsctp extension:
+ * gen_sctp has no accept; its stream-socket servers use peeloff).
+ *
+ * Returns 0, GSCTP_ETIMEOUT, GSCTP_EINVAL (|sock| is not a listening
+ * stream socket, or |timeout_ms| below -1), GSCTP_ECLOSED (also when
+ * closed while waiting), GSCTP_EBADARG (NULL |pnew|), GSCTP_ENOMEM, or an
+ * errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_accept(gsctp_sock sock, int timeout_ms,
+                              gsctp_sock *pnew);
+
+/**
+ * Counters of `inet:getstat/2`.  recv_* count every piece read from the
+ * stack (data and notifications, as recvmsg calls do in OTP), send_*
+ * every message handed to the stack (eof and abort included).  *_avg is
+ * *_oct / *_cnt, rounded down.
+ */
+typedef struct gsctp_stat {
+  uint64_t recv_cnt; /**< pieces received */
+  uint64_t recv_oct; /**< bytes received */
+  uint64_t recv_max; /**< largest piece */
+  uint64_t recv_avg; /**< average piece */
+  uint64_t send_cnt; /**< messages sent */
+  uint64_t send_oct; /**< bytes sent */
+  uint64_t send_max; /**< largest message */
+  uint64_t send_avg; /**< average message */
+} gsctp_stat;
+
+/**
+ * `gsctp_getstat` copies the counters of |sock| into |*pstat|
+ * (`inet:getstat/2`).  Returns 0, GSCTP_EBADARG (NULL |pstat|), or
+ * GSCTP_ECLOSED.
+ */
+GSCTP_EXTERN int gsctp_getstat(gsctp_sock sock, gsctp_stat *pstat);
 
 #ifdef __cplusplus
 }
