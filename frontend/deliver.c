@@ -25,7 +25,7 @@
 
 static pthread_mutex_t g_dq_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_dq_cv;
-static gsctp_sock *g_dq;       /* ring of handles */
+static gsctp_sock *g_dq; /* ring of handles */
 static size_t g_dq_cap, g_dq_head, g_dq_len;
 static int g_started;
 static int g_atfork_set;

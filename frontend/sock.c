@@ -1861,6 +1861,228 @@ int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                         passoc_id);
 }
 
+/* ---- peeloff and accept ---- */
+
+/* A sockimpl for the new one-to-one socket |so| (usrsctp_peeloff or
+ * usrsctp_accept), owned by the calling thread's current owner. */
+static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
+                       gsctp_sockimpl **ps) {
+  gsctp_sockimpl *s;
+  pthread_condattr_t ca;
+  int rv;
+
+  s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    usrsctp_close(so);
+    return GSCTP_ENOMEM;
+  }
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&s->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  s->family = parent->family;
+  s->af = parent->af;
+  s->type = GSCTP_TYPE_STREAM;
+  s->mode = GSCTP_MODE_BINARY;
+  s->bufsz = 65536;
+  s->remote_udp_port = parent->remote_udp_port;
+  s->events = gsctp_event_subscribe_default();
+  s->so = so;
+  s->owner = gsctp_owner_self_ref();
+  if (s->owner == NULL) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
+  rv = table_insert(s);
+  if (rv != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return rv;
+  }
+  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
+  *ps = s;
+  return 0;
+}
+
+/* Options a peeled-off socket takes from its parent (OTP copies mode,
+ * buffer, non_block_send and, since 27.2, socket options such as
+ * priority, sctp_nodelay and linger).  By name, so that options other
+ * modules add are inherited once they exist. */
+static const char *const inherited[] = {
+  "mode",   "buffer",       "non_block_send", "sndbuf",
+  "recbuf", "sctp_nodelay", "priority",       "linger",
+};
+
+static void inherit_options(gsctp_sockimpl *parent, gsctp_sockimpl *child) {
+  gsctp_opt ev;
+  int name;
+
+  for (name = 1; name < GSCTP_OPT__COUNT; ++name) {
+    const char *nm = gsctp_opt_name(name);
+    size_t i;
+
+    for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); ++i) {
+      if (strcmp(nm, inherited[i]) == 0) {
+        gsctp_opt o;
+        size_t n = 0;
+
+        memset(&o, 0, sizeof(o));
+        o.name = name;
+        if (gsctp_getopts(parent->handle, &o, 1, &n) == 0 && n == 1) {
+          (void)gsctp_opts_apply(child, &o, 1, GSCTP_APPLY_SETOPTS);
+        }
+        break;
+      }
+    }
+  }
+  memset(&ev, 0, sizeof(ev));
+  ev.name = GSCTP_OPT_SCTP_EVENTS;
+  pthread_mutex_lock(&parent->mu);
+  ev.v.events = parent->events;
+  pthread_mutex_unlock(&parent->mu);
+  (void)gsctp_opts_apply(child, &ev, 1, GSCTP_APPLY_SETOPTS);
+}
+
+int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
+  gsctp_sockimpl *s, *c = NULL;
+  struct socket *so, *nso;
+  gsctp_addr peer;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (pnew == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "pnew is NULL");
+  }
+  *pnew = 0;
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  if (s->type != GSCTP_TYPE_SEQPACKET) {
+    gsctp_sock_put(s);
+    return gsctp_detail(GSCTP_EINVAL, "peeloff from a stream socket");
+  }
+  rv = gsctp_so_enter(s, &so);
+  if (rv != 0) {
+    gsctp_sock_put(s);
+    return rv;
+  }
+  nso = usrsctp_peeloff(so, (sctp_assoc_t)assoc_id);
+  if (nso == NULL) {
+    rv = gsctp_err_from_errno(errno);
+    if (rv == GSCTP_ENOENT || rv == GSCTP_EUNKNOWN) {
+      rv = gsctp_detail(GSCTP_EINVAL, "no association %u", (unsigned)assoc_id);
+    }
+  }
+  gsctp_so_leave(s);
+  if (rv == 0) {
+    rv = wrap_socket(nso, s, &c);
+  }
+  if (rv == 0) {
+    (void)gsctp_opts_init_socket(c);
+    inherit_options(s, c);
+    if (assoc_lookup(s, assoc_id, &peer)) {
+      assoc_remember(c, assoc_id, &peer);
+      assoc_forget(s, assoc_id);
+    }
+    *pnew = c->handle;
+    /* Data already queued for the association moved with it. */
+    pthread_mutex_lock(&c->mu);
+    c->gen++;
+    pthread_mutex_unlock(&c->mu);
+  }
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_accept(gsctp_sock sock, int timeout_ms, gsctp_sock *pnew) {
+  gsctp_sockimpl *s, *c = NULL;
+  struct timespec dl;
+  int rv = 0;
+
+  t_detail[0] = '\0';
+  if (pnew == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "pnew is NULL");
+  }
+  *pnew = 0;
+  if (timeout_ms < GSCTP_INFINITY) {
+    return gsctp_detail(GSCTP_EINVAL, "timeout %d", timeout_ms);
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  if (s->type != GSCTP_TYPE_STREAM) {
+    gsctp_sock_put(s);
+    return gsctp_detail(GSCTP_EINVAL, "accept needs a stream socket");
+  }
+  if (timeout_ms > 0) {
+    gsctp_deadline_after(&dl, timeout_ms);
+  }
+  for (;;) {
+    struct socket *so, *nso = NULL;
+    uint64_t gen;
+    int nb;
+
+    pthread_mutex_lock(&s->mu);
+    gen = s->gen;
+    pthread_mutex_unlock(&s->mu);
+    rv = gsctp_so_enter(s, &so);
+    if (rv != 0) {
+      break;
+    }
+    /* usrsctp_accept blocks without a timeout on a blocking socket: try
+     * non-blocking and wait for the upcall instead. */
+    nb = usrsctp_get_non_blocking(so);
+    if (nb == 0) {
+      (void)usrsctp_set_non_blocking(so, 1);
+    }
+    nso = usrsctp_accept(so, NULL, NULL);
+    if (nso == NULL) {
+      rv = (errno == EWOULDBLOCK || errno == EAGAIN)
+             ? GSCTP_EAGAIN
+             : gsctp_err_from_errno(errno);
+    }
+    if (nb == 0) {
+      (void)usrsctp_set_non_blocking(so, 0);
+    }
+    gsctp_so_leave(s);
+    if (nso != NULL) {
+      (void)usrsctp_set_non_blocking(nso, 0);
+      rv = wrap_socket(nso, s, &c);
+      if (rv == 0) {
+        (void)gsctp_opts_init_socket(c);
+        inherit_options(s, c);
+        *pnew = c->handle;
+      }
+      break;
+    }
+    if (rv != GSCTP_EAGAIN) {
+      if (rv == GSCTP_EINVAL) {
+        rv = gsctp_detail(GSCTP_EINVAL, "the socket is not listening");
+      }
+      break;
+    }
+    if (timeout_ms == 0) {
+      rv = GSCTP_ETIMEOUT;
+      break;
+    }
+    pthread_mutex_lock(&s->mu);
+    rv = wait_gen_locked(s, gen, timeout_ms == GSCTP_INFINITY ? NULL : &dl);
+    if (rv == 0 && s->closed) {
+      rv = GSCTP_ECLOSED;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rv != 0) {
+      break;
+    }
+  }
+  gsctp_sock_put(s);
+  return rv;
+}
+
 /* ---- send / eof / abort ---- */
 
 static const uint8_t empty_payload[1];

@@ -624,8 +624,7 @@ Test(active, connect_on_active_socket_keeps_other_messages) {
 /* {active, once} connect: the comm_up used the once; it is re-armed. */
 Test(active, connect_active_once_rearms) {
   gsctp_owner *me = gsctp_owner_self();
-  gsctp_opt once[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE),
-                      quiet()};
+  gsctp_opt once[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE), quiet()};
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock a, c;
   gsctp_assoc_change ca, sa;
@@ -695,14 +694,13 @@ Test(active, getstat_counters_change) {
   ts_recv_data(p.srv, TS_WAIT_MS, &it);
   cr_assert_eq(it.datalen, sizeof(big));
   gsctp_item_free(&it);
-  cr_assert_eq(gsctp_send(p.srv, p.srv_up.assoc_id, 0, payload,
-                          sizeof(payload)),
-               0);
+  cr_assert_eq(
+    gsctp_send(p.srv, p.srv_up.assoc_id, 0, payload, sizeof(payload)), 0);
   ts_recv_data(p.cli, TS_WAIT_MS, &it);
   gsctp_item_free(&it);
   cr_assert_eq(gsctp_eof(p.cli, &p.cli_up), 0);
-  cr_assert_eq(ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE,
-                             GSCTP_SHUTDOWN_COMP, TS_WAIT_MS, &it, NULL),
+  cr_assert_eq(ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                             TS_WAIT_MS, &it, NULL),
                0);
   gsctp_item_free(&it);
   cr_assert_eq(gsctp_getstat(p.srv, &after), 0);

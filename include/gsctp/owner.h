@@ -171,8 +171,7 @@ GSCTP_EXTERN int gsctp_owner_recv_match(gsctp_owner *owner,
  * GSCTP_ECLOSED, GSCTP_EBADARG (NULL |owner|, handle 0), or
  * GSCTP_EINVAL (|owner| was ended).
  */
-GSCTP_EXTERN int gsctp_controlling_process(gsctp_sock sock,
-                                           gsctp_owner *owner);
+GSCTP_EXTERN int gsctp_controlling_process(gsctp_sock sock, gsctp_owner *owner);
 
 #ifdef __cplusplus
 }
