@@ -151,8 +151,8 @@ Test(flow, active_budget_spent_stalls_sender) {
   ts_thread_start(&th, send_all, &snd);
   stalled = wait_stall(&snd, 1000, 30000);
   cr_assert_lt(stalled, NMSG, "no flow control with {active, 10} spent");
-  cr_log_info("active 10: the sender stalled after %d of %d messages",
-              stalled, NMSG);
+  cr_log_info("active 10: the sender stalled after %d of %d messages", stalled,
+              NMSG);
   cr_assert_eq(gsctp_owner_pending(me), 11u, "10 messages and sctp_passive");
 
   /* Take the messages: 10 in budget, then more budget. */

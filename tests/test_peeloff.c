@@ -414,3 +414,97 @@ Test(peeloff, connectx_init) {
   gsctp_close(srv);
   gsctp_close(dead);
 }
+
+/* An active stream socket whose peer has gone: the shutdown events
+ * arrive as sctp messages, then the end of the association as the bare
+ * {sctp_error, S, enotconn}, once (it does not count against N). */
+Test(peeloff, active_stream_eof_gives_bare_error) {
+  gsctp_opt q = quiet();
+  gsctp_sock s2 = 0;
+  ts_pair p;
+  int saw_shutdown = 0, saw_comp = 0, saw_err = 0, i;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
+  cr_assert_eq(gsctp_peeloff(p.srv, p.srv_up.assoc_id, &s2), 0);
+  set_i(s2, GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(100));
+  cr_assert_eq(gsctp_close(p.cli), 0);
+  p.cli = 0;
+  for (i = 0; i < 20 && !saw_err; ++i) {
+    gsctp_match mt = {.sock = s2};
+    gsctp_msg m;
+    int rc = gsctp_owner_recv_match(NULL, &mt, TS_WAIT_MS, &m);
+
+    cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+    if (m.kind == GSCTP_MSG_SCTP && m.item.is_event) {
+      if (m.item.event.type == GSCTP_EV_SHUTDOWN) {
+        saw_shutdown = 1;
+      } else if (m.item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+                 m.item.event.u.assoc_change.state == GSCTP_SHUTDOWN_COMP) {
+        cr_assert(saw_shutdown, "shutdown_event comes first");
+        saw_comp = 1;
+      }
+    } else if (m.kind == GSCTP_MSG_SCTP_ERROR_CODE) {
+      cr_assert(saw_comp, "the error follows shutdown_comp");
+      cr_assert_eq(m.error, GSCTP_ENOTCONN, "%s", gsctp_err_name(m.error));
+      saw_err = 1;
+    }
+    gsctp_msg_free(&m);
+  }
+  cr_assert(saw_err);
+  cr_assert_eq(get_i(s2, GSCTP_OPT_ACTIVE), GSCTP_ACTIVE_N(98),
+               "two events counted, the bare error not");
+  {
+    gsctp_match mt = {.sock = s2};
+    gsctp_msg m;
+
+    cr_assert_eq(gsctp_owner_recv_match(NULL, &mt, 300, &m), GSCTP_ETIMEOUT,
+                 "the error is reported once");
+  }
+  gsctp_close(s2);
+  ts_pair_close(&p);
+  drain_self();
+}
+
+/* OTP names_unihoming_ipv4: socknames and peernames with and without an
+ * association, and the identities between the two ends. */
+Test(peeloff, names) {
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_addr a[8], b[8];
+  size_t na = 0, nb = 0;
+  gsctp_sock s2 = 0;
+  ts_pair p;
+  int rc;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
+  cr_assert_eq(gsctp_socknames(p.srv, 0, a, 8, &na), 0);
+  cr_assert_eq(na, 1u);
+  cr_assert(ts_addr_is(&a[0], &lo, p.srv_port));
+  rc = gsctp_peernames(p.srv, 0, a, 8, &na);
+  cr_assert(rc == GSCTP_EINVAL || rc == GSCTP_ENOTCONN,
+            "peernames without an association: %s", gsctp_err_name(rc));
+  /* peernames(server, sAssoc) == socknames(client, cAssoc) and back. */
+  cr_assert_eq(gsctp_peernames(p.srv, p.srv_up.assoc_id, a, 8, &na), 0);
+  cr_assert_eq(gsctp_socknames(p.cli, p.cli_up.assoc_id, b, 8, &nb), 0);
+  cr_assert_eq(na, 1u);
+  cr_assert_eq(nb, na);
+  cr_assert(ts_addr_is(&a[0], &b[0].ip, b[0].port));
+  cr_assert(ts_addr_is(&a[0], &lo, p.cli_port));
+  cr_assert_eq(gsctp_peernames(p.cli, p.cli_up.assoc_id, a, 8, &na), 0);
+  cr_assert_eq(gsctp_socknames(p.srv, p.srv_up.assoc_id, b, 8, &nb), 0);
+  cr_assert_eq(na, 1u);
+  cr_assert_eq(nb, 1u);
+  cr_assert(ts_addr_is(&a[0], &b[0].ip, b[0].port));
+  cr_assert(ts_addr_is(&a[0], &lo, p.srv_port));
+  /* The peeled-off socket keeps the names of its association. */
+  cr_assert_eq(gsctp_peeloff(p.srv, p.srv_up.assoc_id, &s2), 0);
+  cr_assert_eq(gsctp_peernames(s2, p.srv_up.assoc_id, a, 8, &na), 0);
+  cr_assert_eq(na, 1u);
+  cr_assert(ts_addr_is(&a[0], &lo, p.cli_port));
+  rc = gsctp_port(s2);
+  cr_assert(rc == p.srv_port || rc == 0, "port of the peeled socket: %d", rc);
+  rc = gsctp_peernames(p.srv, p.srv_up.assoc_id, a, 8, &na);
+  cr_assert(rc == GSCTP_EINVAL || rc == GSCTP_ENOTCONN,
+            "the parent no longer has it: %s", gsctp_err_name(rc));
+  gsctp_close(s2);
+  ts_pair_close(&p);
+}
