@@ -17,9 +17,12 @@
  *   {error, {type, ...}}         -> GSCTP_ETYPE (gsctp_error_detail() says
  *                                   which record field)
  *
- * Delivery is passive in this version: items are read with gsctp_recv().
+ * Delivery is passive by default: items are read with gsctp_recv().
  * Data that is not read stays inside the SCTP stack, so the peer's
  * receive window closes (flow control) instead of gsctp buffering it.
+ * Active sockets ({active, true|once|N}) post their items as messages to
+ * their owner's mailbox instead (gsctp/owner.h), reading from the stack
+ * only as far as the active budget allows.
  */
 #ifndef GSCTP_SCTP_H
 #define GSCTP_SCTP_H
@@ -138,7 +141,9 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  * is not running.  The socket is bound: to every GSCTP_OPT_IP given (the
  * first with bind, the rest with bindx), or to `any`, on GSCTP_OPT_PORT
  * (default 0: a free port).  Defaults: seqpacket, inet, binary, passive,
- * every event but adaptation and authentication subscribed.
+ * every event but adaptation and authentication subscribed.  The calling
+ * thread's current owner (gsctp/owner.h) becomes the socket's
+ * controlling owner; `{active, 0}` posts `sctp_passive` to it at once.
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -147,7 +152,6 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  *   option's range (port outside 0..65535, bad type/family/mode), an
  *   option that cannot be set at open (OTP raises badarg for these).
  * GSCTP_ETYPE: a record field out of its type's range.
- * GSCTP_EOPNOTSUPP: an active mode other than false (not in this version).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
@@ -189,8 +193,12 @@ GSCTP_EXTERN int gsctp_listen(gsctp_sock sock, int backlog);
  * While waiting, items that are not this association's assoc_change
  * (data or events of other associations) are kept and returned by later
  * gsctp_recv() calls in order, rather than consumed as OTP's passive
- * connect does (see docs/api.md).  After a timeout the attempt goes on,
- * as in OTP: its eventual assoc_change is delivered by gsctp_recv().
+ * connect does (see docs/api.md).  On an active socket the wait is a
+ * selective receive of the association's `sctp_assoc_change` message
+ * from the socket's owner: other messages stay queued, and
+ * `{active, once}` is re-armed afterwards, as in OTP.  After a timeout
+ * the attempt goes on, as in OTP: its eventual assoc_change is delivered
+ * later (by gsctp_recv() or as a message).
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -239,8 +247,9 @@ GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
  * `gsctp_send` sends |datalen| bytes of |data| (borrowed) on |stream| of
  * association |assoc_id| (`gen_sctp:send/4`), with the flags, ppid,
  * context and timetolive of the association's default send parameters
- * (sctp_default_send_param).  Blocks while the send buffer is full; the
- * message is never lost or truncated.
+ * (sctp_default_send_param).  Blocks while the send buffer is full (or
+ * returns GSCTP_EAGAIN with `{non_block_send, true}`); the message is
+ * never lost or truncated.
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -249,6 +258,7 @@ GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
  * GSCTP_EINVAL: |stream| beyond the association's outbound streams.
  * GSCTP_EPIPE: no such association (unknown, or finished).
  * GSCTP_EMSGSIZE: larger than the stack can queue at all.
+ * GSCTP_EAGAIN: the send buffer is full and non_block_send is set.
  * GSCTP_ECLOSED, or an errno code from usrsctp.
  */
 GSCTP_EXTERN int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
@@ -281,7 +291,7 @@ GSCTP_EXTERN int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
  *   `sctp_remote_error` or `sctp_pdapi_event` (OTP returns these as
  *   `{error, {Addr, Anc, Record}}`); |*pitem| is filled and must be freed.
  * GSCTP_ETIMEOUT: nothing arrived in time.
- * GSCTP_EINVAL: |timeout_ms| below -1.
+ * GSCTP_EINVAL: |timeout_ms| below -1, or |sock| is active.
  * GSCTP_EALREADY: another thread is already waiting on |sock|.
  * GSCTP_ECLOSED: |sock| is closed, or was closed while waiting.
  * GSCTP_EBADARG: |pitem| NULL.
@@ -319,8 +329,8 @@ GSCTP_EXTERN const char *gsctp_error_string(int code);
  * default, not the current value.  Stops at the first failure.
  *
  * Returns 0, GSCTP_EINVAL (unknown option, open-only or read-only option,
- * bad value), GSCTP_ETYPE (record field out of range), GSCTP_EOPNOTSUPP
- * (an active mode other than false), GSCTP_ECLOSED, or an errno code.
+ * bad value, an {active, N} count leaving -32768..32767), GSCTP_ETYPE
+ * (record field out of range), GSCTP_ECLOSED, or an errno code.
  */
 GSCTP_EXTERN int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts,
                                size_t nopts);
