@@ -38,7 +38,8 @@ struct gsctp_owner {
   int refs;
   int dead;
   int efd;
-  int signalled; /* efd counter is 1 */
+  int signalled;  /* efd counter is 1 */
+  int is_default; /* a thread's default owner: ended with its thread */
   struct msg_node *head, *tail;
   size_t count;
 };
@@ -142,12 +143,9 @@ int gsctp_owner_new(gsctp_owner **powner) {
   return 0;
 }
 
-void gsctp_owner_free(gsctp_owner *o) {
+static void owner_end(gsctp_owner *o) {
   struct msg_node *q;
 
-  if (o == NULL) {
-    return;
-  }
   pthread_mutex_lock(&o->mu);
   if (o->dead) {
     pthread_mutex_unlock(&o->mu);
@@ -166,22 +164,58 @@ void gsctp_owner_free(gsctp_owner *o) {
   gsctp_owner_unref(o);
 }
 
+void gsctp_owner_free(gsctp_owner *o) {
+  int is_default;
+
+  if (o == NULL) {
+    return;
+  }
+  pthread_mutex_lock(&o->mu);
+  is_default = o->is_default;
+  pthread_mutex_unlock(&o->mu);
+  if (!is_default) {
+    owner_end(o); /* a default owner ends with its thread only */
+  }
+}
+
 /* ---- per-thread owners ---- */
 
 static pthread_once_t g_keys_once = PTHREAD_ONCE_INIT;
 static pthread_key_t g_default_key, g_current_key;
 
 static void default_dtor(void *p) {
-  gsctp_owner_free(p);
+  owner_end(p);
 }
 
 static void current_dtor(void *p) {
   gsctp_owner_unref(p);
 }
 
+/* In a fork child the forking thread's owners would share their eventfd
+ * with the parent's: give them their own. */
+static void refresh_fd(gsctp_owner *o) {
+  int fd;
+
+  if (o == NULL) {
+    return;
+  }
+  fd = eventfd(o->count > 0 ? 1 : 0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd >= 0) {
+    close(o->efd);
+    o->efd = fd;
+    o->signalled = o->count > 0;
+  }
+}
+
+static void after_fork_child(void) {
+  refresh_fd(pthread_getspecific(g_default_key));
+  refresh_fd(pthread_getspecific(g_current_key));
+}
+
 static void make_keys(void) {
   (void)pthread_key_create(&g_default_key, default_dtor);
   (void)pthread_key_create(&g_current_key, current_dtor);
+  (void)pthread_atfork(NULL, NULL, after_fork_child);
 }
 
 gsctp_owner *gsctp_owner_self(void) {
@@ -197,8 +231,9 @@ gsctp_owner *gsctp_owner_self(void) {
     if (gsctp_owner_new(&o) != 0) {
       return NULL;
     }
+    o->is_default = 1;
     if (pthread_setspecific(g_default_key, o) != 0) {
-      gsctp_owner_free(o);
+      owner_end(o);
       return NULL;
     }
   }

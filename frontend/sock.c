@@ -865,6 +865,7 @@ int64_t gsctp_sock_get_active(gsctp_sockimpl *s) {
   int64_t v;
 
   pthread_mutex_lock(&s->mu);
+  (void)live_owner_locked(s); /* an ended owner leaves s passive */
   switch (s->active_kind) {
   case GSCTP_ACTIVE_KIND_TRUE:
     v = GSCTP_ACTIVE_TRUE;

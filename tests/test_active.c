@@ -715,3 +715,33 @@ Test(active, getstat_counters_change) {
   ts_pair_close(&p);
   cr_assert_eq(gsctp_getstat(p.srv, &after), GSCTP_ECLOSED);
 }
+
+static int open_active_and_exit(void *arg) {
+  gsctp_opt a = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE);
+  gsctp_sock *ps = arg;
+
+  gsctp_owner_free(gsctp_owner_self()); /* ignored: a default owner */
+  if (gsctp_owner_pending(NULL) != 0) {
+    return -1;
+  }
+  return ts_try_open(ps, GSCTP_FAMILY_INET, NULL, 0, &a, 1);
+}
+
+/* A thread's default owner ends with the thread; its sockets stay open,
+ * ownerless and passive, and another thread may take them over. */
+Test(active, thread_exit_leaves_sockets_ownerless) {
+  gsctp_sock s = 0;
+  gsctp_item it;
+  ts_thread th;
+  int rc;
+
+  ts_thread_start(&th, open_active_and_exit, &s);
+  cr_assert_eq(ts_thread_join(&th, TS_WAIT_MS, &rc), 0);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_recv(s, 0, &it), GSCTP_ETIMEOUT, "passive now");
+  cr_assert_eq(get_active(s), GSCTP_ACTIVE_FALSE);
+  cr_assert_eq(gsctp_controlling_process(s, gsctp_owner_self()), 0);
+  cr_assert_eq(set_active(s, GSCTP_ACTIVE_N(0)), 0);
+  expect_passive(gsctp_owner_self(), s);
+  gsctp_close(s);
+}

@@ -101,8 +101,8 @@ GSCTP_EXTERN int gsctp_owner_new(gsctp_owner **powner);
  * queued messages are freed, threads waiting in gsctp_owner_recv() on it
  * return GSCTP_ECLOSED, and the sockets it controls become ownerless and
  * passive (they stay open: close them yourself; any thread may then take
- * them over with gsctp_controlling_process()).  NULL is fine.  Do not
- * pass a thread's default owner (it ends with its thread).
+ * them over with gsctp_controlling_process()).  NULL is fine, and so is
+ * a thread's default owner, which this ignores: it ends with its thread.
  */
 GSCTP_EXTERN void gsctp_owner_free(gsctp_owner *owner);
 
