@@ -40,6 +40,8 @@ const char *gsctp_opt_name(int name) {
     return "mode";
   case GSCTP_OPT_ACTIVE:
     return "active";
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    return "non_block_send";
   case GSCTP_OPT_BUFFER:
     return "buffer";
   case GSCTP_OPT_SNDBUF:
@@ -1035,12 +1037,12 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
     pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_ACTIVE:
-    if (o->v.i != 0) {
-      return gsctp_detail(GSCTP_EOPNOTSUPP,
-                          "active modes other than false are not "
-                          "implemented yet");
+    return gsctp_sock_set_active(s, o->v.i);
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    if ((rv = int_range(o, 0, 1)) != 0) {
+      return rv;
     }
-    return 0;
+    return gsctp_sock_set_non_block_send(s, (int)o->v.i);
   case GSCTP_OPT_BUFFER:
     if ((rv = int_range(o, 0, INT_MAX)) != 0) {
       return rv;
@@ -1423,7 +1425,12 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
     pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_ACTIVE:
-    o->v.i = 0;
+    o->v.i = gsctp_sock_get_active(s);
+    return 0;
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    pthread_mutex_lock(&s->mu);
+    o->v.i = s->non_block_send;
+    pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_BUFFER:
     pthread_mutex_lock(&s->mu);
