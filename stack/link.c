@@ -22,6 +22,7 @@
 #include "gsctp/err.h"
 #include "gsctp/link.h"
 #include "stack_int.h"
+#include "tap.h"
 
 enum { LINK_MEMORY = 1, LINK_USER = 2 };
 
@@ -123,6 +124,7 @@ int gsctp_link_conn_output(void *addr, void *buf, size_t len, uint8_t tos,
     pthread_mutex_unlock(&g_mu);
     return 0; /* a late packet for a deleted link: lost */
   }
+  gsctp_tap_conn(1, link, buf, len);
   link->counter++;
   if (link->loss_every != 0 && link->counter % link->loss_every == 0) {
     pthread_mutex_unlock(&g_mu);
@@ -220,6 +222,7 @@ int gsctp_link_input(gsctp_link *link, const uint8_t *pkt, size_t pktlen) {
   link->busy++;
   pthread_mutex_unlock(&g_mu);
   if (pktlen > 0) {
+    gsctp_tap_conn(0, link, pkt, pktlen);
     usrsctp_conninput(link, pkt, pktlen, 0);
   }
   pthread_mutex_lock(&g_mu);

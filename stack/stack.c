@@ -26,6 +26,7 @@
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
 #include "stack_int.h"
+#include "tap.h"
 
 enum { STACK_STOPPED = 0, STACK_RUNNING, STACK_BROKEN };
 
@@ -251,6 +252,9 @@ int gsctp_stack_start(const gsctp_stack_config *cfg) {
   pthread_mutex_lock(&g_lock);
   rv = start_locked(cfg->udp_port, cfg->no_udp);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -260,6 +264,9 @@ int gsctp_stack_ensure(void) {
   pthread_mutex_lock(&g_lock);
   rv = g_state == STACK_RUNNING ? 0 : start_locked(-1, 0);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -273,6 +280,9 @@ int gsctp_stack_start_port(int port) {
     rv = start_locked(port, 0);
   }
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
