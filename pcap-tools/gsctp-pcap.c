@@ -312,6 +312,52 @@ static void sb_chunk_fields(sbuf *s, const gsw_chunk *c) {
 /* decode                                                              */
 /* ------------------------------------------------------------------ */
 
+/* For a malformed chunk: the fixed fields whose bytes are there (a
+ * truncated DATA still shows its TSN, as Wireshark does). */
+static void sb_fixed_fields(sbuf *s, const gsw_chunk *c) {
+  const uint8_t *v = c->value;
+  size_t n = c->vlen;
+
+  switch (c->type) {
+  case GSW_DATA:
+    if (n >= 12) {
+      sb_printf(s, " tsn=%" PRIu32 " sid=%u ssn=%u ppid=%" PRIu32, gsw_get32(v),
+                gsw_get16(v + 4), gsw_get16(v + 6), gsw_get32(v + 8));
+    }
+    break;
+  case GSW_I_DATA:
+    if (n >= 16) {
+      sb_printf(s, " tsn=%" PRIu32 " sid=%u mid=%" PRIu32 " %s=%" PRIu32,
+                gsw_get32(v), gsw_get16(v + 4), gsw_get32(v + 8),
+                c->flags & GSW_DATA_FLAG_B ? "ppid" : "fsn", gsw_get32(v + 12));
+    }
+    break;
+  case GSW_SACK:
+    if (n >= 8) {
+      sb_printf(s, " cum_tsn=%" PRIu32 " a_rwnd=%" PRIu32, gsw_get32(v),
+                gsw_get32(v + 4));
+    }
+    break;
+  case GSW_INIT:
+  case GSW_INIT_ACK:
+    if (n >= 16) {
+      sb_printf(s,
+                " init_tag=0x%08" PRIx32 " a_rwnd=%" PRIu32
+                " os=%u mis=%u init_tsn=%" PRIu32,
+                gsw_get32(v), gsw_get32(v + 4), gsw_get16(v + 8),
+                gsw_get16(v + 10), gsw_get32(v + 12));
+    }
+    break;
+  case GSW_SHUTDOWN:
+    if (n >= 4) {
+      sb_printf(s, " cum_tsn=%" PRIu32, gsw_get32(v));
+    }
+    break;
+  default:
+    break;
+  }
+}
+
 static int decode_packet(void *ctx, const packet *pk) {
   gsw_chunk c;
   size_t off = GSW_COMMON_HDR_LEN;
@@ -347,6 +393,7 @@ static int decode_packet(void *ctx, const packet *pk) {
     if (rv == 1) {
       sb_chunk_fields(&s, &c);
     } else {
+      sb_fixed_fields(&s, &c);
       sb_printf(&s, " MALFORMED=%s",
                 rv == GSW_ESHORT                   ? "truncated"
                 : rv == GSW_EBADLEN && (c.len < 4) ? "chunk_length"
