@@ -30,6 +30,7 @@
 #include "gsctp/link.h"
 #include "stack_int.h"
 #include "udplink.h"
+#include "tap.h"
 
 enum { LINK_MEMORY = 1, LINK_USER = 2 };
 
@@ -263,6 +264,7 @@ int gsctp_link_conn_output(void *addr, void *buf, size_t len, uint8_t tos,
     pthread_mutex_unlock(&g_mu);
     return 0; /* a late packet for a deleted link: lost */
   }
+  gsctp_tap_conn(1, link, buf, len);
   link->counter++;
   link->st.offered++;
   if (link->loss_every != 0 && link->counter % link->loss_every == 0) {
@@ -359,6 +361,7 @@ int gsctp_link_input(gsctp_link *link, const uint8_t *pkt, size_t pktlen) {
   link->busy++;
   pthread_mutex_unlock(&g_mu);
   if (pktlen > 0) {
+    gsctp_tap_conn(0, link, pkt, pktlen);
     usrsctp_conninput(link, pkt, pktlen, 0);
   }
   pthread_mutex_lock(&g_mu);

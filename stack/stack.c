@@ -27,6 +27,7 @@
 #include "gsctp/stack.h"
 #include "stack_int.h"
 #include "udplink.h"
+#include "tap.h"
 
 enum { STACK_STOPPED = 0, STACK_RUNNING, STACK_BROKEN };
 
@@ -186,6 +187,9 @@ static int start_locked(int want_port, int no_udp) {
   if (g_state == STACK_BROKEN) {
     return GSCTP_EBUSY;
   }
+  /* The gsctp-owned UDP transport reports its datagrams to the capture
+   * tap with their real addresses. */
+  gsctp_udplink_set_tap(gsctp_tap_udp);
   if (!no_udp) {
     if (want_port == -1) {
       rv = env_port(&port);
@@ -252,6 +256,9 @@ int gsctp_stack_start(const gsctp_stack_config *cfg) {
   pthread_mutex_lock(&g_lock);
   rv = start_locked(cfg->udp_port, cfg->no_udp);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -261,6 +268,9 @@ int gsctp_stack_ensure(void) {
   pthread_mutex_lock(&g_lock);
   rv = g_state == STACK_RUNNING ? 0 : start_locked(-1, 0);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -274,6 +284,9 @@ int gsctp_stack_start_port(int port) {
     rv = start_locked(port, 0);
   }
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
