@@ -69,16 +69,16 @@ typedef struct event {
   int64_t t1_us, t2_us; /* time, or range ends */
   ev_kind kind;
   /* packets */
-  val *opts;      /* V_LIST of header options (tag=N, bad_crc32c, ...) */
-  val *chunks;    /* V_LIST of V_NAMED chunks, or NULL when |raw| */
-  val *raw;       /* V_LIST of bytes for sctp(...): [0x01, ...] */
-  int has_addrs;  /* explicit address pair (unsupported) */
+  val *opts;     /* V_LIST of header options (tag=N, bad_crc32c, ...) */
+  val *chunks;   /* V_LIST of V_NAMED chunks, or NULL when |raw| */
+  val *raw;      /* V_LIST of bytes for sctp(...): [0x01, ...] */
+  int has_addrs; /* explicit address pair (unsupported) */
   /* syscalls */
   char *name;
-  val *args;      /* V_LIST */
-  val *result;    /* the value after '=' */
-  char *errname;  /* errno name after the result, or NULL */
-  char *shell;    /* backtick command */
+  val *args;     /* V_LIST */
+  val *result;   /* the value after '=' */
+  char *errname; /* errno name after the result, or NULL */
+  char *shell;   /* backtick command */
 } event;
 
 typedef struct script {
@@ -124,8 +124,8 @@ typedef struct symmap {
 
 /* Builds the inbound packet of |ev| into |buf| (|cap| bytes).  Returns
  * the length, or -1 with a message in |err|. */
-int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap,
-               char *err, size_t errlen);
+int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap, char *err,
+               size_t errlen);
 
 /* Matches the outbound packet |pkt| against |ev|.  Learns tags, TSNs,
  * cookies.  Returns 0, or -1 with the first mismatch in |err|. */

@@ -89,8 +89,7 @@ static char *read_file(const char *path, char *err, size_t errlen) {
   return buf;
 }
 
-static void pcap_name(const opts *o, const char *path, char *out,
-                      size_t len) {
+static void pcap_name(const opts *o, const char *path, char *out, size_t len) {
   const char *base = strrchr(path, '/');
   char stem[256];
   char *dot;
@@ -302,8 +301,7 @@ int main(int argc, char **argv) {
       char *end;
       long v = strtol(optarg, &end, 10);
       if (*end != '\0' || v < 1 || v > 86400) {
-        fprintf(stderr, "gsctp-drill: bad --timeout '%s' (1..86400)\n",
-                optarg);
+        fprintf(stderr, "gsctp-drill: bad --timeout '%s' (1..86400)\n", optarg);
         return 2;
       }
       o.timeout_s = (int)v;

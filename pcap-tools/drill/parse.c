@@ -103,8 +103,7 @@ static int ipv6_here(const char *p) {
     }
     q++;
   }
-  return colons >= 2 && (isalnum((unsigned char)*q) == 0) &&
-         *q != '_';
+  return colons >= 2 && (isalnum((unsigned char)*q) == 0) && *q != '_';
 }
 
 static void copy_text(lexer *lx, const char *b, size_t n) {
@@ -585,8 +584,9 @@ static int parse_time(lexer *lx, event *e) {
       next(lx);
     }
     if (rel != rel2) {
-      lex_error(lx, lx->tline, "a time range needs both ends absolute or "
-                               "both relative");
+      lex_error(lx, lx->tline,
+                "a time range needs both ends absolute or "
+                "both relative");
       return -1;
     }
     if (parse_time_num(lx, &e->t2_us) != 0) {
@@ -626,8 +626,10 @@ static int parse_packet(lexer *lx, event *e) {
     }
   }
   if (lx->tok != TK_IDENT || strcmp(lx->text, "sctp") != 0) {
-    lex_error(lx, lx->tline, "unsupported: packet of protocol '%s' "
-                             "(only sctp)", lx->text);
+    lex_error(lx, lx->tline,
+              "unsupported: packet of protocol '%s' "
+              "(only sctp)",
+              lx->text);
     return -1;
   }
   next(lx);
@@ -821,10 +823,11 @@ int script_parse(script *s, const char *path, const char *text, char *err,
       if (parse_packet(&lx, e) != 0) {
         break;
       }
-      if (e->kind == EV_IN && (e->tk == TM_ANY || e->tk == TM_RANGE ||
-                               e->tk == TM_RRANGE)) {
-        lex_error(&lx, e->line, "'*' and time ranges are only allowed for "
-                                "outbound packets");
+      if (e->kind == EV_IN &&
+          (e->tk == TM_ANY || e->tk == TM_RANGE || e->tk == TM_RRANGE)) {
+        lex_error(&lx, e->line,
+                  "'*' and time ranges are only allowed for "
+                  "outbound packets");
         break;
       }
     } else if (lx.tok == TK_IDENT) {
@@ -833,8 +836,9 @@ int script_parse(script *s, const char *path, const char *text, char *err,
         break;
       }
       if (e->tk != TM_ABS && e->tk != TM_REL) {
-        lex_error(&lx, e->line, "'*' and time ranges are only allowed for "
-                                "outbound packets");
+        lex_error(&lx, e->line,
+                  "'*' and time ranges are only allowed for "
+                  "outbound packets");
         break;
       }
     } else if (lx.tok == TK_SHELL) {

@@ -195,6 +195,21 @@ static void tick(runner *r) {
   gsctp_stack_handle_timers(1);
 }
 
+/* The scripted chunks as "A[...]; B[...]". */
+static void fmt_chunks(const val *chunks, char *buf, size_t len) {
+  size_t i, n;
+
+  buf[0] = '\0';
+  for (i = 0; chunks != NULL && i < chunks->n; ++i) {
+    n = strlen(buf);
+    if (i > 0 && n + 2 < len) {
+      memcpy(buf + n, "; ", 3);
+      n += 2;
+    }
+    val_format(chunks->items[i], buf + n, len - n);
+  }
+}
+
 static void fmt_time(char *b, size_t n, int64_t us) {
   snprintf(b, n, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
 }
@@ -233,16 +248,17 @@ static int do_outbound(runner *r, const event *e, int64_t lo, int64_t hi,
   }
   if (!q_pop(r, &p)) {
     fmt_time(t1, sizeof(t1), hi);
-    want[0] = '\0';
-    val_format(e->chunks, want, sizeof(want));
+    fmt_chunks(e->chunks, want, sizeof(want));
     if (e->tk == TM_ANY) {
-      rfail(r, "expected an outbound packet, but the stack sent nothing "
-               "within %s s of virtual time\n    expected: %s",
+      rfail(r,
+            "expected an outbound packet, but the stack sent nothing "
+            "within %s s of virtual time\n    expected: %s",
             t1, want);
     } else {
       fmt_time(t2, sizeof(t2), expect);
-      rfail(r, "expected an outbound packet at %s s, but the stack sent "
-               "nothing by %s s\n    expected: %s",
+      rfail(r,
+            "expected an outbound packet at %s s, but the stack sent "
+            "nothing by %s s\n    expected: %s",
             t2, t1, want);
     }
     return -1;
@@ -251,13 +267,13 @@ static int do_outbound(runner *r, const event *e, int64_t lo, int64_t hi,
   wire_format(p.data, p.len, actual, sizeof(actual));
   rv = wire_match(e, &r->m, p.data, p.len, err, sizeof(err));
   if (rv != 0) {
-    want[0] = '\0';
-    val_format(e->chunks, want, sizeof(want));
+    fmt_chunks(e->chunks, want, sizeof(want));
     if (strstr(err, "unsupported:") != NULL) {
       r->unsupported = 1;
     }
-    rfail(r, "outbound packet mismatch: %s\n    expected: %s\n    actual:   "
-             "%s",
+    rfail(r,
+          "outbound packet mismatch: %s\n    expected: %s\n    actual:   "
+          "%s",
           err, want, actual);
     free(p.data);
     return -1;
@@ -270,12 +286,14 @@ static int do_outbound(runner *r, const event *e, int64_t lo, int64_t hi,
       char a[32], b[32];
       fmt_time(a, sizeof(a), lo);
       fmt_time(b, sizeof(b), hi);
-      rfail(r, "timing: packet sent at %s s, expected between %s and %s s"
-               "\n    actual:   %s",
+      rfail(r,
+            "timing: packet sent at %s s, expected between %s and %s s"
+            "\n    actual:   %s",
             t1, a, b, actual);
     } else {
-      rfail(r, "timing: packet sent at %s s, expected at %s s (tolerance "
-               "%s s)\n    actual:   %s",
+      rfail(r,
+            "timing: packet sent at %s s, expected at %s s (tolerance "
+            "%s s)\n    actual:   %s",
             t1, t2, t3, actual);
     }
     free(p.data);
@@ -485,8 +503,9 @@ static int would_block(runner *r, const event *e, int fd, long rv, int err) {
   if (rv < 0 && (err == EAGAIN || err == EINPROGRESS) && fd >= 0 &&
       fd < MAXFD && !r->nonblock[fd] &&
       !(e->errname != NULL && errno_by_name(e->errname) == err)) {
-    runsupported(r, "%s would block on fd %d; blocking calls need "
-                    "fcntl(%d, F_SETFL, O_RDWR|O_NONBLOCK) first",
+    runsupported(r,
+                 "%s would block on fd %d; blocking calls need "
+                 "fcntl(%d, F_SETFL, O_RDWR|O_NONBLOCK) first",
                  e->name, fd, fd);
     return 1;
   }
@@ -545,8 +564,8 @@ static int do_sockopt(runner *r, const event *e, int set) {
   if (so == NULL) {
     return check_result(r, e, -1, EBADF);
   }
-  if ((level == SOL_SOCKET && (name == SO_ERROR || name == SO_RCVBUF ||
-                               name == SO_SNDBUF)) ||
+  if ((level == SOL_SOCKET &&
+       (name == SO_ERROR || name == SO_RCVBUF || name == SO_SNDBUF)) ||
       (level == IPPROTO_SCTP && name == SCTP_NODELAY)) {
     int x = 0;
     socklen_t l = sizeof(x);
@@ -615,10 +634,9 @@ static int do_sockopt(runner *r, const event *e, int set) {
     return check_result(r, e, rv, errno);
   }
   if (name == SCTP_INITMSG && set) {
-    static const char *const names[] = {"sinit_num_ostreams",
-                                        "sinit_max_instreams",
-                                        "sinit_max_attempts",
-                                        "sinit_max_init_timeo", NULL};
+    static const char *const names[] = {
+      "sinit_num_ostreams", "sinit_max_instreams", "sinit_max_attempts",
+      "sinit_max_init_timeo", NULL};
     struct sctp_initmsg im;
     long x;
     int has;
@@ -647,8 +665,9 @@ static int do_sockopt(runner *r, const event *e, int set) {
   }
   if (name == SCTP_PEER_ADDR_PARAMS && set) {
     static const char *const names[] = {
-      "spp_assoc_id", "spp_address", "spp_hbinterval", "spp_pathmaxrxt",
-      "spp_pathmtu",  "spp_flags",   "spp_ipv6_flowlabel", "spp_dscp", NULL};
+      "spp_assoc_id",       "spp_address", "spp_hbinterval",
+      "spp_pathmaxrxt",     "spp_pathmtu", "spp_flags",
+      "spp_ipv6_flowlabel", "spp_dscp",    NULL};
     struct sctp_paddrparams pp;
     long x;
     int has;
@@ -663,6 +682,11 @@ static int do_sockopt(runner *r, const event *e, int set) {
     }
     if (struct_int(r, v, "spp_hbinterval", &x, &has) != 0) {
       return -1;
+    }
+    {
+      /* spp_address=...: every path; usrsctp wants the family set */
+      struct sockaddr_conn *sc = (struct sockaddr_conn *)&pp.spp_address;
+      sc->sconn_family = AF_CONN;
     }
     pp.spp_hbinterval = has ? (uint32_t)x : 0;
     if (struct_int(r, v, "spp_pathmaxrxt", &x, &has) != 0) {
@@ -691,9 +715,11 @@ static int do_sockopt(runner *r, const event *e, int set) {
   }
   if (name == SCTP_STATUS && !set) {
     static const char *const names[] = {
-      "sstat_assoc_id", "sstat_state",    "sstat_rwnd",
-      "sstat_unackdata", "sstat_penddata", "sstat_instrms",
-      "sstat_outstrms", "sstat_fragmentation_point", "sstat_primary", NULL};
+      "sstat_assoc_id", "sstat_state",
+      "sstat_rwnd",     "sstat_unackdata",
+      "sstat_penddata", "sstat_instrms",
+      "sstat_outstrms", "sstat_fragmentation_point",
+      "sstat_primary",  NULL};
     struct sctp_status st;
     socklen_t l = sizeof(st);
     static const struct {
@@ -767,12 +793,10 @@ static int do_syscall_pd(runner *r, const event *e) {
     }
     want = (long)e->result->num;
     if (want >= MAXFD || r->fd[want] != NULL) {
-      rfail(r, "socket() = %ld: that script fd is in use or too large",
-            want);
+      rfail(r, "socket() = %ld: that script fd is in use or too large", want);
       return -1;
     }
-    so = usrsctp_socket(AF_CONN, (int)type, IPPROTO_SCTP, NULL, NULL, 0,
-                        NULL);
+    so = usrsctp_socket(AF_CONN, (int)type, IPPROTO_SCTP, NULL, NULL, 0, NULL);
     if (so == NULL) {
       return check_result(r, e, -1, errno);
     }
@@ -827,8 +851,8 @@ static int do_syscall_pd(runner *r, const event *e) {
       return check_result(r, e, -1, err);
     }
     usrsctp_set_non_blocking(ns, 1);
-    if (e->result->kind == V_NUM && !e->result->neg &&
-        e->result->num < MAXFD && r->fd[e->result->num] == NULL) {
+    if (e->result->kind == V_NUM && !e->result->neg && e->result->num < MAXFD &&
+        r->fd[e->result->num] == NULL) {
       r->fd[e->result->num] = ns;
       r->nonblock[e->result->num] = 0;
       return 0;
@@ -852,8 +876,7 @@ static int do_syscall_pd(runner *r, const event *e) {
       return -1;
     }
     if (cmd == F_GETFL) {
-      return check_result(r, e, O_RDWR | (r->nonblock[fd] ? O_NONBLOCK : 0),
-                          0);
+      return check_result(r, e, O_RDWR | (r->nonblock[fd] ? O_NONBLOCK : 0), 0);
     }
     if (cmd == F_SETFL) {
       if (ival(r, arg(e, 2), &fl) != 0) {
@@ -970,8 +993,8 @@ static int gs_sock(runner *r, const event *e, gsctp_sock *ps, long *ph) {
     return -1;
   }
   if (h < 0 || h >= MAXFD || r->gs[h] == 0) {
-    rfail(r, "%s: no gen_sctp socket %ld (open it with gs_open first)",
-          e->name, h);
+    rfail(r, "%s: no gen_sctp socket %ld (open it with gs_open first)", e->name,
+          h);
     return -1;
   }
   *ps = r->gs[h];
@@ -1002,8 +1025,9 @@ static int assoc_live(runner *r, const val *v, uint32_t *out) {
     *out = 0;
     return 0;
   }
-  rfail(r, "association %ld unknown: learn it from a gs_recv of its "
-           "sctp_assoc_change first",
+  rfail(r,
+        "association %ld unknown: learn it from a gs_recv of its "
+        "sctp_assoc_change first",
         s);
   return -1;
 }
@@ -1088,8 +1112,7 @@ static size_t gs_initmsg(runner *r, const event *e, gsctp_opt *o, int *perr) {
   return 1;
 }
 
-static int rec_check(runner *r, const val *want, const char *field,
-                     long have) {
+static int rec_check(runner *r, const val *want, const char *field, long have) {
   const val *v = val_field(want, field);
   long w;
 
@@ -1134,8 +1157,9 @@ static int rec_check(runner *r, const val *want, const char *field,
     for (i = 0; i < r->nassoc; ++i) {
       if (r->assoc_script[i] == (uint32_t)w) {
         if (r->assoc_live[i] != (uint32_t)have) {
-          rfail(r, "gs_recv: assoc_id: expected %ld (live %u), actual live "
-                   "%ld",
+          rfail(r,
+                "gs_recv: assoc_id: expected %ld (live %u), actual live "
+                "%ld",
                 w, r->assoc_live[i], have);
           return -1;
         }
@@ -1209,8 +1233,8 @@ static int gs_recv(runner *r, const event *e) {
   }
   rv = 0;
   if (!it.is_event) {
-    static const char *const names[] = {"stream", "ppid", "len", "assoc_id",
-                                        "data", NULL};
+    static const char *const names[] = {"stream",   "ppid", "len",
+                                        "assoc_id", "data", NULL};
     if (check_struct_fields(r, want, names) != 0) {
       rv = -1;
     } else if (rec_check(r, want, "stream", it.anc.stream) != 0 ||
@@ -1303,8 +1327,7 @@ static int do_gs(runner *r, const event *e) {
     if (tv != NULL) {
       if (tv->kind == V_IDENT && strcmp(tv->text, "stream") == 0) {
         type = GSCTP_TYPE_STREAM;
-      } else if (!(tv->kind == V_IDENT &&
-                   strcmp(tv->text, "seqpacket") == 0)) {
+      } else if (!(tv->kind == V_IDENT && strcmp(tv->text, "seqpacket") == 0)) {
         rfail(r, "gs_open: type is seqpacket or stream");
         return -1;
       }
@@ -1391,8 +1414,8 @@ static int do_gs(runner *r, const event *e) {
     return gs_check(r, e, gsctp_connect_init(s, &ip, (int)port, o, no));
   }
   if (strcmp(n, "gs_send") == 0) {
-    static const char *const ok[] = {"assoc", "stream", "ppid", "len",
-                                     "data",  NULL};
+    static const char *const ok[] = {"assoc", "stream", "ppid",
+                                     "len",   "data",   NULL};
     long stream = 0, ppid = 0, len = 0;
     int hs, hp, hl;
     uint32_t assoc;

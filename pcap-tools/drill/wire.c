@@ -71,7 +71,9 @@ static const cdesc chunks[] = {
    0,
    "EBUI",
    12,
-   {{"tsn", 0, 4, M_OWN, 1}, {"sid", 4, 2, 0, 0}, {"ssn", 6, 2, 0, 0},
+   {{"tsn", 0, 4, M_OWN, 1},
+    {"sid", 4, 2, 0, 0},
+    {"ssn", 6, 2, 0, 0},
     {"ppid", 8, 4, 0, 0}},
    TL_DATA},
   {"INIT",
@@ -135,19 +137,19 @@ static const cdesc chunks[] = {
 /* what follows the fixed fields of a parameter or cause */
 enum {
   PT_NONE,
-  PT_VAL,      /* len=TLV length, val=bytes */
-  PT_ADDR4,    /* addr= */
-  PT_ADDR6,    /* addr= */
-  PT_HOST,     /* addr="name" */
-  PT_U16LIST,  /* types=[...] of address types */
-  PT_U8LIST,   /* types=[...] of chunk types */
-  PT_PARAMS,   /* params=[...] (nested parameters) */
-  PT_LIST,     /* list=[...] (nested parameters) */
-  PT_PARAM1,   /* param=PARAM (one nested parameter) */
-  PT_CHUNK,    /* chk=CHUNK (one nested chunk) */
-  PT_INFO,     /* info=bytes or "string" */
-  PT_MISSING,  /* types=[...] after a 32-bit count */
-  PT_GENERIC,  /* PARAMETER[type, len, val] / CAUSE[code, len, info] */
+  PT_VAL,     /* len=TLV length, val=bytes */
+  PT_ADDR4,   /* addr= */
+  PT_ADDR6,   /* addr= */
+  PT_HOST,    /* addr="name" */
+  PT_U16LIST, /* types=[...] of address types */
+  PT_U8LIST,  /* types=[...] of chunk types */
+  PT_PARAMS,  /* params=[...] (nested parameters) */
+  PT_LIST,    /* list=[...] (nested parameters) */
+  PT_PARAM1,  /* param=PARAM (one nested parameter) */
+  PT_CHUNK,   /* chk=CHUNK (one nested chunk) */
+  PT_INFO,    /* info=bytes or "string" */
+  PT_MISSING, /* types=[...] after a 32-bit count */
+  PT_GENERIC, /* PARAMETER[type, len, val] / CAUSE[code, len, info] */
   PT_UNSUP
 };
 
@@ -508,8 +510,8 @@ static int build_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
   static const char *const ex_param[] = {"param", NULL};
   static const char *const ex_chk[] = {"chk", NULL};
   static const char *const ex_info[] = {"info", NULL};
-  static const char *const ex_gen[] = {"type", "code", "len", "val", "info",
-                                       NULL};
+  static const char *const ex_gen[] = {"type", "code", "len",
+                                       "val",  "info", NULL};
   const char *const *extra = NULL;
 
   if (d == NULL) {
@@ -704,8 +706,7 @@ static int build_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
   }
   case PT_PARAMS:
   case PT_LIST: {
-    const val *v =
-      val_field(node, d->tail == PT_PARAMS ? "params" : "list");
+    const val *v = val_field(node, d->tail == PT_PARAMS ? "params" : "list");
     int pad, n;
     if (v != NULL && v->kind == V_LIST) {
       n = build_tlvs(c, v, 0, params, NPARAMS, buf + len, cap - len, &pad);
@@ -987,8 +988,8 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
   }
   buf[0] = (uint8_t)type;
   buf[1] = (uint8_t)flags;
-  if (!is_ellipsis(lenv) && (d->tail == TL_VAL || d->tail == TL_GENERIC ||
-                             d->tail == TL_DATA)) {
+  if (!is_ellipsis(lenv) &&
+      (d->tail == TL_VAL || d->tail == TL_GENERIC || d->tail == TL_DATA)) {
     uint32_t l;
     if (num_of(c, lenv, &l, NULL) != 0) {
       return -1;
@@ -1038,8 +1039,8 @@ static int opt_tag(ctx *c, const val *opts, int *phas, uint32_t *ptag,
   return 0;
 }
 
-int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap,
-               char *err, size_t errlen) {
+int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap, char *err,
+               size_t errlen) {
   ctx c;
   size_t len = 12, i;
   int has_tag, badcrc, zero;
@@ -1086,6 +1087,10 @@ int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap,
     if (ev->chunks != NULL && ev->chunks->n > 0 &&
         strcmp(ev->chunks->items[0]->text, "INIT") == 0) {
       tag = 0;
+    } else if (len >= 16 && (buf[12] == 6 || buf[12] == 14) && (buf[13] & 1) &&
+               m->peer_tag_known) {
+      /* ABORT / SHUTDOWN-COMPLETE with the T bit: the sender's own tag */
+      tag = m->peer_tag;
     } else {
       tag = m->local_tag_known ? m->local_tag_live : 0;
     }
@@ -1109,8 +1114,7 @@ int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap,
 
 /* ===================== matching (outbound) ===================== */
 
-static int match_chunk(ctx *c, const val *node, const uint8_t *p,
-                       size_t clen);
+static int match_chunk(ctx *c, const val *node, const uint8_t *p, size_t clen);
 
 /* compare one scripted number with an actual one */
 static int cmp_num(ctx *c, const char *what, const val *v, uint32_t actual,
@@ -1174,8 +1178,8 @@ static int match_fields(ctx *c, const val *node, const fdesc *f, int nf,
   return 0;
 }
 
-static int cmp_bytes(ctx *c, const char *what, const val *v,
-                     const uint8_t *a, size_t alen) {
+static int cmp_bytes(ctx *c, const char *what, const val *v, const uint8_t *a,
+                     size_t alen) {
   uint8_t want[4096];
   int n;
 
@@ -1193,8 +1197,7 @@ static int cmp_bytes(ctx *c, const char *what, const val *v,
     }
   }
   if ((size_t)n != alen || memcmp(want, a, alen) != 0) {
-    fail(c, "%s: expected %d bytes, actual %zu bytes differ", what, n,
-         alen);
+    fail(c, "%s: expected %d bytes, actual %zu bytes differ", what, n, alen);
     return -1;
   }
   return 0;
@@ -1206,8 +1209,8 @@ static int match_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
 /* Matches the items (non-field, from a list or a node) against the TLVs
  * in |p|. With a `...` item, scripted TLVs must appear in this order
  * among the actual ones (others allowed); without, one-to-one. */
-static int match_tlvs(ctx *c, const val *list, const pdesc *tab,
-                      size_t ntab, const uint8_t *p, size_t plen) {
+static int match_tlvs(ctx *c, const val *list, const pdesc *tab, size_t ntab,
+                      const uint8_t *p, size_t plen) {
   const uint8_t *tl[64];
   size_t tlens[64], nt = 0, i, j, off = 0;
   int loose = 0;
@@ -1216,8 +1219,7 @@ static int match_tlvs(ctx *c, const val *list, const pdesc *tab,
   while (off + 4 <= plen && nt < 64) {
     size_t l = get16(p + off + 2);
     if (l < 4 || off + l > plen) {
-      fail(c, "malformed parameter/cause at offset %zu (length %zu)", off,
-           l);
+      fail(c, "malformed parameter/cause at offset %zu (length %zu)", off, l);
       return -1;
     }
     tl[nt] = p + off;
@@ -1240,8 +1242,9 @@ static int match_tlvs(ctx *c, const val *list, const pdesc *tab,
     }
     if (!loose) {
       if (j >= nt) {
-        fail(c, "expected %s, but the chunk has only %zu "
-                "parameters/causes",
+        fail(c,
+             "expected %s, but the chunk has only %zu "
+             "parameters/causes",
              it->text, nt);
         return -1;
       }
@@ -1272,8 +1275,9 @@ static int match_tlvs(ctx *c, const val *list, const pdesc *tab,
   }
   if (!loose && nt != nscript) {
     const pdesc *d = tlv_by_type(tab, ntab, (int)get16(tl[nscript]));
-    fail(c, "unexpected extra %s %s (type 0x%04x); add ', ...' to allow "
-            "more",
+    fail(c,
+         "unexpected extra %s %s (type 0x%04x); add ', ...' to allow "
+         "more",
          tab == params ? "parameter" : "cause", d ? d->name : "?",
          get16(tl[nscript]));
     return -1;
@@ -1325,8 +1329,7 @@ static int match_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
     /* fall through */
   case PT_VAL:
   case PT_INFO:
-    if (cmp_num(c, "len", val_field(node, "len"), (uint32_t)tlen, NULL) !=
-        0) {
+    if (cmp_num(c, "len", val_field(node, "len"), (uint32_t)tlen, NULL) != 0) {
       return -1;
     }
     {
@@ -1334,8 +1337,8 @@ static int match_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
       if (d->tail == PT_GENERIC && v == NULL) {
         v = val_field(node, tab == params ? "val" : "info");
       }
-      if (cmp_bytes(c, d->tail == PT_INFO ? "info" : "val", v, body,
-                    blen) != 0) {
+      if (cmp_bytes(c, d->tail == PT_INFO ? "info" : "val", v, body, blen) !=
+          0) {
         return -1;
       }
     }
@@ -1409,8 +1412,7 @@ static int match_tlv(ctx *c, const val *node, const pdesc *tab, size_t ntab,
   }
   case PT_PARAMS:
   case PT_LIST: {
-    const val *v =
-      val_field(node, d->tail == PT_PARAMS ? "params" : "list");
+    const val *v = val_field(node, d->tail == PT_PARAMS ? "params" : "list");
     if (!is_ellipsis(v)) {
       if (v->kind != V_LIST) {
         fail(c, "expected a list");
@@ -1543,21 +1545,21 @@ static int match_chunk(ctx *c, const val *node, const uint8_t *p,
         }
         if (cmp_num(c, "gap start", pr->items[0], get16(body + 12 + i * 4),
                     NULL) != 0 ||
-            cmp_num(c, "gap end", pr->items[1],
-                    get16(body + 14 + i * 4), NULL) != 0) {
+            cmp_num(c, "gap end", pr->items[1], get16(body + 14 + i * 4),
+                    NULL) != 0) {
           return -1;
         }
       }
     }
     if (!is_ellipsis(u)) {
       if (u->kind != V_LIST || u->n != nd) {
-        fail(c, "dups: expected %zu, actual %zu",
-             u->kind == V_LIST ? u->n : 0, nd);
+        fail(c, "dups: expected %zu, actual %zu", u->kind == V_LIST ? u->n : 0,
+             nd);
         return -1;
       }
       for (i = 0; i < nd; ++i) {
-        if (cmp_num(c, "dup", u->items[i],
-                    get32(body + 12 + ng * 4 + i * 4), NULL) != 0) {
+        if (cmp_num(c, "dup", u->items[i], get32(body + 12 + ng * 4 + i * 4),
+                    NULL) != 0) {
           return -1;
         }
       }
@@ -1594,6 +1596,42 @@ static int match_chunk(ctx *c, const val *node, const uint8_t *p,
     return -1;
   }
   return 0;
+}
+
+/* Records the cookie of every INIT-ACK and the information of every
+ * HEARTBEAT in |pkt|, whatever the script checked, so that inbound
+ * COOKIE-ECHO and HEARTBEAT-ACK lines can be filled in. */
+static void learn_packet(symmap *m, const uint8_t *pkt, size_t len) {
+  size_t off = 12;
+
+  while (off + 4 <= len) {
+    size_t clen = get16(pkt + off + 2), poff;
+    if (clen < 4 || off + clen > len) {
+      return;
+    }
+    if (pkt[off] == 2 || pkt[off] == 4) {
+      poff = off + (pkt[off] == 2 ? 20 : 4);
+      while (poff + 4 <= off + clen) {
+        size_t plen = get16(pkt + poff + 2);
+        uint32_t pt = get16(pkt + poff);
+        if (plen < 4 || poff + plen > off + clen) {
+          break;
+        }
+        if (pkt[off] == 2 && pt == 7 && plen - 4 <= sizeof(m->cookie)) {
+          memcpy(m->cookie, pkt + poff + 4, plen - 4);
+          m->cookielen = plen - 4;
+          m->has_cookie = 1;
+        }
+        if (pkt[off] == 4 && pt == 1 && plen - 4 <= sizeof(m->hbinfo)) {
+          memcpy(m->hbinfo, pkt + poff + 4, plen - 4);
+          m->hbinfolen = plen - 4;
+          m->has_hbinfo = 1;
+        }
+        poff += (plen + 3) & ~(size_t)3;
+      }
+    }
+    off += (clen + 3) & ~(size_t)3;
+  }
 }
 
 int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
@@ -1685,6 +1723,7 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
     fail(&c, "missing: the packet has only %zu chunk(s)", i);
     return -1;
   }
+  learn_packet(m, pkt, len);
   /* verification tag (after the chunks: INIT/INIT_ACK teach the tags) */
   snprintf(c.where, sizeof(c.where), "sctp header");
   if (has_tag) {
@@ -1698,8 +1737,7 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
     }
   } else if (first != NULL && first[0] == 1) {
     if (vtag != 0) {
-      fail(&c, "vtag: expected 0 in a packet with INIT, actual 0x%08x",
-           vtag);
+      fail(&c, "vtag: expected 0 in a packet with INIT, actual 0x%08x", vtag);
       return -1;
     }
   } else if (first != NULL && (first[0] == 6 || first[0] == 14) &&
@@ -1707,14 +1745,15 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
     /* T bit: the tag is reflected (the stack's own, or the one received) */
     if (!((m->local_tag_known && vtag == m->local_tag_live) ||
           vtag == m->last_in_vtag)) {
-      fail(&c, "vtag: T bit set but 0x%08x is neither the stack's own tag "
-               "nor the last received one",
+      fail(&c,
+           "vtag: T bit set but 0x%08x is neither the stack's own tag "
+           "nor the last received one",
            vtag);
       return -1;
     }
   } else if (m->peer_tag_known && vtag != m->peer_tag) {
-    fail(&c, "vtag: expected the peer's tag 0x%08x, actual 0x%08x",
-         m->peer_tag, vtag);
+    fail(&c, "vtag: expected the peer's tag 0x%08x, actual 0x%08x", m->peer_tag,
+         vtag);
     return -1;
   }
   return 0;
@@ -1747,8 +1786,8 @@ static void fmt_tlv(const pdesc *tab, size_t ntab, const uint8_t *p,
 
   if (d == NULL || d->tail == PT_UNSUP) {
     appf(buf, buflen, "%s[%s=0x%04x, len=%zu]",
-         tab == params ? "PARAMETER" : "CAUSE",
-         tab == params ? "type" : "code", type, tlen);
+         tab == params ? "PARAMETER" : "CAUSE", tab == params ? "type" : "code",
+         type, tlen);
     return;
   }
   appf(buf, buflen, "%s[", d->name);
@@ -1766,8 +1805,7 @@ static void fmt_tlv(const pdesc *tab, size_t ntab, const uint8_t *p,
       appf(buf, buflen, ", info=\"");
       for (i = 0; i < blen && body[i] != 0; ++i) {
         appf(buf, buflen, "%c",
-             body[i] >= 32 && body[i] < 127 && body[i] != '"' ? body[i]
-                                                              : '.');
+             body[i] >= 32 && body[i] < 127 && body[i] != '"' ? body[i] : '.');
       }
       appf(buf, buflen, "\"");
     }
@@ -1784,7 +1822,8 @@ static void fmt_tlv(const pdesc *tab, size_t ntab, const uint8_t *p,
   case PT_U16LIST:
   case PT_U8LIST:
   case PT_MISSING: {
-    size_t w = d->tail == PT_U8LIST ? 1 : 2, off = d->tail == PT_MISSING ? 4 : 0;
+    size_t w = d->tail == PT_U8LIST ? 1 : 2,
+           off = d->tail == PT_MISSING ? 4 : 0;
     appf(buf, buflen, "types=[");
     for (i = off; i + w <= blen; i += w) {
       appf(buf, buflen, "%s%u", i > off ? ", " : "", getn(body + i, (int)w));
@@ -1804,8 +1843,8 @@ static void fmt_tlv(const pdesc *tab, size_t ntab, const uint8_t *p,
     break;
   case PT_CHUNK:
     if (blen >= 4) {
-      appf(buf, buflen, "chk=CHUNK[type=0x%02x, flgs=0x%02x, len=%u]",
-           body[0], body[1], get16(body + 2));
+      appf(buf, buflen, "chk=CHUNK[type=0x%02x, flgs=0x%02x, len=%u]", body[0],
+           body[1], get16(body + 2));
     }
     break;
   default:
