@@ -104,6 +104,15 @@ typedef struct gsctp_sockimpl {
   uint32_t assoc_wait_id;    /* the association such a connect waits for */
   int non_block_send;        /* {non_block_send, true} */
   gsctp_stat stat;           /* inet:getstat counters */
+  /* Cache of one association's default send parameters, so that
+   * gsctp_send does not read them from usrsctp (two getsockopt calls that
+   * contend with usrsctp's input thread) for every message.  Valid while
+   * dsend_gen == opt_gen; every options change bumps opt_gen (mu). */
+  uint64_t opt_gen;
+  uint64_t dsend_gen;
+  int dsend_valid;
+  uint32_t dsend_assoc;
+  gsctp_sndrcvinfo dsend;
 } gsctp_sockimpl;
 
 enum {
@@ -140,6 +149,9 @@ int gsctp_sock_set_non_block_send(gsctp_sockimpl *s, int on);
 void gsctp_sock_deliver(gsctp_sock h);
 /* Queue every active socket for delivery (lost-wakeup guard). */
 void gsctp_sock_sweep_active(void);
+/* Options of |s| were changed (after gsctp_opts_apply, whatever its
+ * result): drop values cached from usrsctp. */
+void gsctp_sock_opts_changed(gsctp_sockimpl *s);
 
 /* Set the thread's error detail (printf-style); returns |rv|. */
 int gsctp_detail(int rv, const char *fmt, ...)

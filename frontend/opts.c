@@ -1317,6 +1317,7 @@ int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts, size_t nopts) {
     return gsctp_sock_gone(sock);
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_SETOPTS);
+  gsctp_sock_opts_changed(s);
   gsctp_sock_put(s);
   return rv;
 }

@@ -440,11 +440,21 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
     }
   }
 
-  /* Data: hand the buffer over to the item. */
-  item->data = s->pbuf;
-  item->datalen = s->plen;
-  s->pbuf = NULL;
-  s->plen = s->pcap = 0;
+  /* Data.  A message that fills most of the read buffer takes the buffer
+   * over; a smaller one is copied into a buffer of its own size, so the
+   * read buffer is reused instead of reallocated (MIN_READ_STEP bytes) for
+   * every message, and a queued item does not pin 64 KiB. */
+  if (s->plen * 4 < s->pcap &&
+      (item->data = malloc(s->plen > 0 ? s->plen : 1)) != NULL) {
+    memcpy(item->data, s->pbuf, s->plen);
+    item->datalen = s->plen;
+    s->plen = 0;
+  } else { /* large, or out of memory for the copy */
+    item->data = s->pbuf;
+    item->datalen = s->plen;
+    s->pbuf = NULL;
+    s->plen = s->pcap = 0;
+  }
   if (s->pinfo_valid && want_anc) {
     item->has_anc = 1;
     item->anc = rcvinfo_to_sri(&s->pinfo);
@@ -1423,6 +1433,7 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   rv = gsctp_opts_init_socket(s);
   if (rv == 0) {
     rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
+    gsctp_sock_opts_changed(s);
   }
   if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
     rv = gsctp_transport_bind(s, so, a.nips > 0 ? a.ips[0] : NULL, a.port,
@@ -1752,6 +1763,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     }
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_CONNECT);
+  gsctp_sock_opts_changed(s);
   if (rv != 0) {
     goto out;
   }
@@ -2158,6 +2170,47 @@ int gsctp_accept(gsctp_sock sock, int timeout_ms, gsctp_sock *pnew) {
 
 /* ---- send / eof / abort ---- */
 
+void gsctp_sock_opts_changed(gsctp_sockimpl *s) {
+  pthread_mutex_lock(&s->mu);
+  s->opt_gen++;
+  pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * The default send parameters of |assoc_id|, from the cache when no
+ * option changed since they were read.  A read that overlaps an options
+ * change is not cached: the change bumps opt_gen after its last
+ * setsockopt, so a value read before then is never trusted later.
+ */
+static int default_send_cached(gsctp_sockimpl *s, uint32_t assoc_id,
+                               gsctp_sndrcvinfo *v) {
+  uint64_t gen;
+  int rv;
+
+  pthread_mutex_lock(&s->mu);
+  if (s->dsend_valid && s->dsend_assoc == assoc_id &&
+      s->dsend_gen == s->opt_gen) {
+    *v = s->dsend;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+  }
+  gen = s->opt_gen;
+  pthread_mutex_unlock(&s->mu);
+  rv = gsctp_opts_default_send(s, assoc_id, v);
+  if (rv != 0) {
+    return rv;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (s->opt_gen == gen) {
+    s->dsend = *v;
+    s->dsend_assoc = assoc_id;
+    s->dsend_gen = gen;
+    s->dsend_valid = 1;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
 static const uint8_t empty_payload[1];
 
 static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
@@ -2278,7 +2331,7 @@ int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream, const void *data,
   if (s == NULL) {
     return gsctp_sock_gone(sock);
   }
-  if (gsctp_opts_default_send(s, assoc_id, &v) != 0) {
+  if (default_send_cached(s, assoc_id, &v) != 0) {
     v = gsctp_sndrcvinfo_default();
   }
   v.stream = stream;

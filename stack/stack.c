@@ -177,6 +177,8 @@ static int env_port(int *pport) {
 static void apply_sysctls(void) {
   /* Verify CRC32c on every packet, loopback included. */
   usrsctp_sysctl_set_sctp_no_csum_on_loopback(0);
+  /* ... and compute it with the SSE4.2 instruction (crc32c.c). */
+  (void)gsctp_crc32c_enable();
 }
 
 /* Start with g_lock held. */

@@ -65,4 +65,16 @@ void gsctp_impair_decide(gsctp_impair_state *r,
 /* Stop the link thread and forget every link (at stack shutdown). */
 void gsctp_link_shutdown_all(void);
 
+/* ---- crc32c.c: CRC32c with the SSE4.2 instruction ---- */
+
+/* Route usrsctp's CRC32c through the SSE4.2 instruction from now on (if
+ * the CPU has it).  Returns 1 if the fast path is on. */
+int gsctp_crc32c_enable(void);
+/* 1 if usrsctp's CRC32c calls reach gsctp's calculate_crc32c. */
+int gsctp_crc32c_interposed(void);
+/* The unfinalised CRC32c update computed by the hardware path (bitwise on
+ * CPUs without SSE4.2) and by usrsctp's own code, for tests. */
+uint32_t gsctp_crc32c_update_hw(uint32_t crc, const void *buf, size_t len);
+uint32_t gsctp_crc32c_update_usrsctp(uint32_t crc, const void *buf, size_t len);
+
 #endif /* GSCTP_STACK_INT_H */
