@@ -32,10 +32,10 @@
 #include "stack_int.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <nmmintrin.h>
-#define HAVE_HW_CRC 1
+#  include <nmmintrin.h>
+#  define HAVE_HW_CRC 1
 #else
-#define HAVE_HW_CRC 0
+#  define HAVE_HW_CRC 0
 #endif
 
 typedef uint32_t (*crc_fn)(uint32_t, const unsigned char *, unsigned int);
