@@ -23,6 +23,7 @@ enum {
   V_GSCTP,   /* gsctp front end, passive mode */
   V_ACTIVE,  /* gsctp {active, N} */
   V_TCP,     /* kernel TCP over loopback */
+  V_UDPCONN, /* gsctp passive on the udp_conn transport (gsctp's own UDP) */
   V__COUNT
 };
 

@@ -33,10 +33,10 @@
 #define MAX_ENTRIES 64
 #define LO_MTU 32768
 
-static const char *const vname[V__COUNT] = {"raw_usrsctp", "gsctp",
-                                            "gsctp_active", "tcp"};
-static const char *const vtitle[V__COUNT] = {"raw usrsctp", "gsctp passive",
-                                             "gsctp {active,N}", "TCP"};
+static const char *const vname[V__COUNT] = {
+  "raw_usrsctp", "gsctp", "gsctp_active", "tcp", "gsctp_udp_conn"};
+static const char *const vtitle[V__COUNT] = {
+  "raw usrsctp", "gsctp passive", "gsctp {active,N}", "TCP", "gsctp udp_conn"};
 
 enum { SEC_MTU = 0, SEC_LO = 1 };
 
@@ -119,9 +119,9 @@ static int kv_err(const lbuf *b, char *out, size_t outlen) {
 }
 
 static int (*const server_fn[V__COUNT])(const bparams *, int) = {
-  raw_server, gs_server, gs_server, tcp_server};
+  raw_server, gs_server, gs_server, tcp_server, gs_server};
 static int (*const client_fn[V__COUNT])(const bparams *, const bpeer *, int) = {
-  raw_client, gs_client, gs_client, tcp_client};
+  raw_client, gs_client, gs_client, tcp_client, gs_client};
 
 static void on_term(int sig);
 
@@ -552,8 +552,8 @@ static void write_md(const char *path, int runs, double secs, int quick) {
   struct utsname u;
   time_t now = time(NULL);
   char when[64];
-  const int all =
-    (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) | (1 << V_TCP);
+  const int all = (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) |
+                  (1 << V_TCP) | (1 << V_UDPCONN);
 
   if (f == NULL) {
     fprintf(stderr, "gsctp-bench: cannot write %s: %s\n", path,
@@ -580,14 +580,15 @@ static void write_md(const char *path, int runs, double secs, int quick) {
           "#### Throughput, loopback path MTU (%d bytes for SCTP; TCP "
           "unclamped)\n\n",
           LO_MTU);
-  md_table(f, SEC_LO, T_TPUT, (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP));
+  md_table(f, SEC_LO, T_TPUT,
+           (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP) | (1 << V_UDPCONN));
   fclose(f);
 }
 
 /* SVG: throughput at 1500-byte MTU, MB/s on a log scale, grouped bars. */
 static void write_svg(const char *path) {
   static const char *const color[V__COUNT] = {"#7f7f7f", "#1f77b4", "#2ca02c",
-                                              "#d62728"};
+                                              "#d62728", "#ff7f0e"};
   FILE *f = fopen(path, "w");
   int i, v, ng = 0, g;
   const int W = 960, H = 440, L = 70, R = 20, T = 50, B = 80;
@@ -717,8 +718,8 @@ int main(int argc, char **argv) {
   double secs = 3.0;
   const char *setup = NULL, *only = NULL, *md = NULL, *svg = NULL;
   int nsetup = 0, setups[8];
-  const int all =
-    (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) | (1 << V_TCP);
+  const int all = (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) |
+                  (1 << V_TCP) | (1 << V_UDPCONN);
   static const size_t sizes[] = {64, 1024, 16384, 65536};
   size_t only_size = 0;
   int vfilter = 0;
@@ -853,7 +854,7 @@ int main(int argc, char **argv) {
         continue;
       }
       add(SEC_LO, T_TPUT, sizes[i], 1, 0,
-          (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP));
+          (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP) | (1 << V_UDPCONN));
     }
   }
 
