@@ -32,6 +32,7 @@
 #define MAX_RUNS 15
 #define MAX_ENTRIES 64
 #define LO_MTU 32768
+#define SCTP_PMTU_1500 1460 /* spp_pathmtu for 1500-byte IPv4 datagrams */
 
 static const char *const vname[V__COUNT] = {
   "raw_usrsctp", "gsctp", "gsctp_active", "tcp", "gsctp_udp_conn"};
@@ -358,7 +359,11 @@ static entry *add(int section, int test, size_t size, int streams, int nassoc,
   e->size = size;
   e->streams = streams;
   e->nassoc = nassoc;
-  e->pmtu = section == SEC_MTU ? 1500 : LO_MTU;
+  /* usrsctp 0.9.5 leaves IP and UDP headers out of the path MTU of a
+   * UDP-encapsulated association: spp_pathmtu 1500 gives 1540-byte IPv4
+   * datagrams, 1460 gives at most 1500 (checked with tshark), the size of
+   * a 1500-byte Ethernet path, as TCP's MSS of 1460 does. */
+  e->pmtu = section == SEC_MTU ? SCTP_PMTU_1500 : LO_MTU;
   e->vmask = vmask;
   return e;
 }
