@@ -270,3 +270,42 @@ Test(pcap_check, truncated_capture_file_reports_error) {
   cr_assert_eq(run(args, 1, out, sizeof(out)), 2);
   cr_assert(strstr(out, "frame 13") != NULL, "%s", out);
 }
+
+/* The issue's "done" line: the ladder of the demo shows the handshake,
+ * the data and the ABORT. */
+Test(pcap_check, demo_ladder_shows_handshake_data_and_abort) {
+  const char *src = getenv("GSCTP_SOURCE_DIR");
+  char args[4400], out[4096], svg[2048], *text;
+  const char *order[] = {">INIT</text>",        ">INIT_ACK</text>",
+                         ">COOKIE_ECHO</text>", ">COOKIE_ACK</text>",
+                         ">DATA tsn=",          ">SACK cum=",
+                         ">ABORT</text>"};
+  const char *at;
+  size_t i;
+  FILE *f;
+  long n;
+
+  cr_assert_not_null(src, "GSCTP_SOURCE_DIR not set (run through ctest)");
+  snprintf(svg, sizeof(svg), "%s/demo.svg", g_outdir);
+  snprintf(args, sizeof(args),
+           "ladder --udp-port 49601 --udp-port 50052 "
+           "'%s/tests/pcap/demo.pcap' -o '%s'",
+           src, svg);
+  cr_assert_eq(run(args, 1, out, sizeof(out)), 0, "%s", out);
+  cr_assert(strstr(out, "7 packets, 2 endpoints") != NULL, "%s", out);
+  f = fopen(svg, "r");
+  cr_assert_not_null(f);
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  rewind(f);
+  text = calloc(1, (size_t)n + 1);
+  cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  at = text;
+  for (i = 0; i < sizeof(order) / sizeof(order[0]); ++i) {
+    const char *hit = strstr(at, order[i]);
+    cr_assert_not_null(hit, "%s missing or out of order", order[i]);
+    at = hit;
+  }
+  free(text);
+}

@@ -642,3 +642,19 @@ Test(pcap_oracle, live_udp_capture_agrees_and_checks_clean) {
     cr_assert_eq(rc, 0, "check flagged correct traffic:\n%s", out);
   }
 }
+
+/* The committed capture of `scripts/demo --pcap` (tcpdump on lo, SCTP in
+ * UDP on the demo's two encapsulation ports). */
+Test(pcap_oracle, committed_demo_capture_agrees_and_checks_clean) {
+  const char *src = getenv("GSCTP_SOURCE_DIR");
+  char path[2048], out[65536];
+
+  cr_assert_not_null(src, "GSCTP_SOURCE_DIR not set (run through ctest)");
+  snprintf(path, sizeof(path), "%s/tests/pcap/demo.pcap", src);
+  cr_assert_eq(oracle(path, "-d udp.port==49601,sctp -d udp.port==50052,sctp",
+                      "--udp-port 49601 --udp-port 50052"),
+               7);
+  cr_assert_eq(
+    run_check(path, "--udp-port 49601 --udp-port 50052", out, sizeof(out)), 0,
+    "%s", out);
+}
