@@ -72,7 +72,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
   struct pcap_pkthdr *ph;
   const u_char *data;
   pcap_t *pc;
-  uint64_t n = 0;
+  uint64_t n = 0, nsctp;
   double t0 = 0;
   int lt, rv, stop = 0;
 
@@ -83,6 +83,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     return EXIT_USAGE;
   }
   lt = pcap_datalink(pc);
+  nsctp = 0;
   while (!stop && (rv = pcap_next_ex(pc, &ph, &data)) == 1) {
     packet pk;
     double t = (double)ph->ts.tv_sec + (double)ph->ts.tv_usec / 1e6;
@@ -97,6 +98,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     if (pk.frame_err == GSW_ENOTSCTP) {
       continue;
     }
+    nsctp++;
     if (pk.frame_err == 0 &&
         gsw_header_decode(&pk.h, pk.f.sctp, pk.f.sctplen) == 0) {
       pk.hdr_ok = 1;
@@ -110,6 +112,12 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     if (fn(ctx, &pk) != 0) {
       stop = 1;
     }
+  }
+  if (n > 0 && nsctp == 0) {
+    fprintf(stderr,
+            "gsctp-pcap: %s: no SCTP in %" PRIu64 " frame(s) (link type %d);"
+            " SCTP in UDP on a port other than 9899 needs --udp-port N\n",
+            path, n, lt);
   }
   if (!stop && rv == -1) {
     fprintf(stderr, "gsctp-pcap: %s: frame %" PRIu64 ": %s\n", path, n + 1,
