@@ -330,8 +330,7 @@ Test(opts_records, peer_addr_params_fixed_mtu_changes_the_path) {
     uint8_t buf[3000];
     gsctp_item item;
     ts_fill(buf, sizeof(buf), 3);
-    cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, buf, sizeof(buf)),
-                 0);
+    cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, buf, sizeof(buf)), 0);
     ts_recv_data(p.srv, TS_WAIT_MS, &item);
     cr_assert_eq(item.datalen, sizeof(buf));
     cr_assert_eq(ts_check(item.data, item.datalen, 3), sizeof(buf));
@@ -709,9 +708,8 @@ Test(opts_records, default_send_param_endpoint_and_association_levels) {
 
   /* Association level ppid 19: only that association. */
   set1(p.cli, dsp(p.cli_up.assoc_id, 19, 3));
-  cr_assert_eq(get1(p.cli, dsp(p.cli_up.assoc_id, UNDEF, UNDEF))
-                 .v.sndrcvinfo.ppid,
-               19);
+  cr_assert_eq(
+    get1(p.cli, dsp(p.cli_up.assoc_id, UNDEF, UNDEF)).v.sndrcvinfo.ppid, 19);
   cr_assert_eq(get1(p.cli, dsp(0, UNDEF, UNDEF)).v.sndrcvinfo.ppid, 17);
   cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "y", 1), 0);
   ts_recv_data(p.srv, TS_WAIT_MS, &item);
