@@ -5,7 +5,7 @@
  * error for each one usrsctp 0.9.5 lacks (docs/api.md).
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE
+#  define _GNU_SOURCE
 #endif
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -98,14 +98,10 @@ struct missing_case {
 
 ParameterizedTestParameters(opts_elem, missing_option) {
   static struct missing_case cases[] = {
-    {GSCTP_OPT_DONTROUTE, 0, 1},
-    {GSCTP_OPT_PRIORITY, 0, 6},
-    {GSCTP_OPT_TCLASS, 0, 0x28},
-    {GSCTP_OPT_TTL, INT64_MIN, 64},
-    {GSCTP_OPT_RECVTOS, 0, 1},
-    {GSCTP_OPT_RECVTCLASS, 0, 1},
-    {GSCTP_OPT_RECVTTL, 0, 1},
-    {GSCTP_OPT_EXCLUSIVEADDRUSE, 0, 1},
+    {GSCTP_OPT_DONTROUTE, 0, 1}, {GSCTP_OPT_PRIORITY, 0, 6},
+    {GSCTP_OPT_TCLASS, 0, 0x28}, {GSCTP_OPT_TTL, INT64_MIN, 64},
+    {GSCTP_OPT_RECVTOS, 0, 1},   {GSCTP_OPT_RECVTCLASS, 0, 1},
+    {GSCTP_OPT_RECVTTL, 0, 1},   {GSCTP_OPT_EXCLUSIVEADDRUSE, 0, 1},
     {GSCTP_OPT_TOS, 0, 0x28}, /* on a UDP (inet) socket */
   };
   return cr_make_param_array(struct missing_case, cases,
