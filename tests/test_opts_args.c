@@ -31,20 +31,27 @@ struct rec_case {
 
 #define RTO(a, i, x, n)                                                        \
   {                                                                            \
-    .name = GSCTP_OPT_SCTP_RTOINFO, .v.rtoinfo = {a, i, x, n }                 \
+    .name = GSCTP_OPT_SCTP_RTOINFO, .v.rtoinfo = { a, i, x, n }                \
   }
 #define ASSOC(a, r, d, p, l, c)                                                \
   {                                                                            \
-    .name = GSCTP_OPT_SCTP_ASSOCINFO, .v.assocparams = {a, r, d, p, l, c }     \
+    .name = GSCTP_OPT_SCTP_ASSOCINFO, .v.assocparams = { a, r, d, p, l, c }    \
   }
 #define SPP(hb, rx, mtu, sd, fl)                                               \
   {                                                                            \
-    .name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS,                                   \
-    .v.paddrparams = {UNDEF, {{0, {{0}}}, 0}, hb, rx, mtu, sd, fl }            \
+    .name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS, .v.paddrparams = {                \
+      UNDEF,                                                                   \
+      {{0, {{0}}}, 0},                                                         \
+      hb,                                                                      \
+      rx,                                                                      \
+      mtu,                                                                     \
+      sd,                                                                      \
+      fl                                                                       \
+    }                                                                          \
   }
-#define AV(a, val)                                                               \
+#define AV(a, val)                                                             \
   {                                                                            \
-    .name = GSCTP_OPT_SCTP_DELAYED_ACK_TIME, .v.assoc_value = {a, val }          \
+    .name = GSCTP_OPT_SCTP_DELAYED_ACK_TIME, .v.assoc_value = { a, val }       \
   }
 
 ParameterizedTestParameters(opts_args, bad_record_field) {
@@ -57,12 +64,12 @@ ParameterizedTestParameters(opts_args, bad_record_field) {
      ASSOC(UNDEF, 65536, UNDEF, UNDEF, UNDEF, UNDEF), GSCTP_ETYPE},
     {"assocparams destinations -1",
      ASSOC(UNDEF, UNDEF, -1, UNDEF, UNDEF, UNDEF), GSCTP_ETYPE},
-    {"assocparams peer_rwnd 2^32", ASSOC(UNDEF, UNDEF, UNDEF, OVER_U32, UNDEF, UNDEF),
-     GSCTP_ETYPE},
+    {"assocparams peer_rwnd 2^32",
+     ASSOC(UNDEF, UNDEF, UNDEF, OVER_U32, UNDEF, UNDEF), GSCTP_ETYPE},
     {"assocparams local_rwnd -1", ASSOC(UNDEF, UNDEF, UNDEF, UNDEF, -1, UNDEF),
      GSCTP_ETYPE},
-    {"assocparams cookie_life -1",
-     ASSOC(UNDEF, UNDEF, UNDEF, UNDEF, UNDEF, -1), GSCTP_ETYPE},
+    {"assocparams cookie_life -1", ASSOC(UNDEF, UNDEF, UNDEF, UNDEF, UNDEF, -1),
+     GSCTP_ETYPE},
     {"prim assoc_id undefined",
      {.name = GSCTP_OPT_SCTP_PRIMARY_ADDR,
       .v.prim = {UNDEF, {{1, {{127, 0, 0, 1}}}, 1}}},
@@ -100,7 +107,8 @@ ParameterizedTestParameters(opts_args, bad_record_field) {
      GSCTP_ETYPE},
     {"paddrparams flags -1", SPP(UNDEF, UNDEF, UNDEF, UNDEF, -1), GSCTP_ETYPE},
     {"paddrparams hb_enable+hb_disable",
-     SPP(UNDEF, UNDEF, UNDEF, UNDEF, GSCTP_SPP_HB_ENABLE | GSCTP_SPP_HB_DISABLE),
+     SPP(UNDEF, UNDEF, UNDEF, UNDEF,
+         GSCTP_SPP_HB_ENABLE | GSCTP_SPP_HB_DISABLE),
      GSCTP_EINVAL},
     {"paddrparams pmtud pair",
      SPP(UNDEF, UNDEF, UNDEF, UNDEF,
@@ -183,8 +191,7 @@ Test(opts_args, every_new_option_has_its_erlang_name) {
     cr_assert_str_eq(gsctp_opt_name(t[i].name), t[i].atom);
   }
   for (n = 1; n < GSCTP_OPT__COUNT; ++n) {
-    cr_assert_str_neq(gsctp_opt_name(n), "unknown", "option %d has no name",
-                      n);
+    cr_assert_str_neq(gsctp_opt_name(n), "unknown", "option %d has no name", n);
   }
 }
 
@@ -274,7 +281,7 @@ Test(opts_args, getopts_leaves_out_failed_reads) {
   req[0].v.prim.assoc_id = 12345;
   req[1].name = GSCTP_OPT_SCTP_RTOINFO;
   req[1].v.rtoinfo = (gsctp_rtoinfo)GSCTP_RTOINFO_INIT;
-  req[2].name = GSCTP_OPT_TTL; /* unknown value */
+  req[2].name = GSCTP_OPT_TTL;                        /* unknown value */
   req[3].name = GSCTP_OPT_SCTP_SET_PEER_PRIMARY_ADDR; /* set only */
   req[4].name = GSCTP_OPT_SCTP_GET_PEER_ADDR_INFO;    /* no such path */
   req[4].v.paddrinfo.assoc_id = 12345;
