@@ -22,6 +22,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "transport.h"
 
 const char *gsctp_opt_name(int name) {
   switch (name) {
@@ -39,6 +40,8 @@ const char *gsctp_opt_name(int name) {
     return "mode";
   case GSCTP_OPT_ACTIVE:
     return "active";
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    return "non_block_send";
   case GSCTP_OPT_BUFFER:
     return "buffer";
   case GSCTP_OPT_SNDBUF:
@@ -61,6 +64,8 @@ const char *gsctp_opt_name(int name) {
     return "udp_remote_port";
   case GSCTP_OPT_SCTP_STATUS:
     return "sctp_status";
+  case GSCTP_OPT_TRANSPORT:
+    return "transport";
   case GSCTP_OPT_DEBUG:
     return "debug";
   case GSCTP_OPT_DONTROUTE:
@@ -1015,6 +1020,7 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   case GSCTP_OPT_FAMILY:
   case GSCTP_OPT_TYPE:
   case GSCTP_OPT_UDP_PORT:
+  case GSCTP_OPT_TRANSPORT:
   case GSCTP_OPT_IFADDR:
   case GSCTP_OPT_NETNS:
     if (mode == GSCTP_APPLY_OPEN) {
@@ -1031,12 +1037,12 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
     pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_ACTIVE:
-    if (o->v.i != 0) {
-      return gsctp_detail(GSCTP_EOPNOTSUPP,
-                          "active modes other than false are not "
-                          "implemented yet");
+    return gsctp_sock_set_active(s, o->v.i);
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    if ((rv = int_range(o, 0, 1)) != 0) {
+      return rv;
     }
-    return 0;
+    return gsctp_sock_set_non_block_send(s, (int)o->v.i);
   case GSCTP_OPT_BUFFER:
     if ((rv = int_range(o, 0, INT_MAX)) != 0) {
       return rv;
@@ -1339,6 +1345,7 @@ int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts, size_t nopts) {
     return gsctp_sock_gone(sock);
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_SETOPTS);
+  gsctp_sock_opts_changed(s);
   gsctp_sock_put(s);
   return rv;
 }
@@ -1427,7 +1434,14 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
   case GSCTP_OPT_TYPE:
     o->v.i = s->type;
     return 0;
+  case GSCTP_OPT_TRANSPORT:
+    o->v.i = s->tp != NULL ? GSCTP_TRANSPORT_UDP_CONN : GSCTP_TRANSPORT_UDP;
+    return 0;
   case GSCTP_OPT_UDP_PORT:
+    if (s->tp != NULL) {
+      o->v.i = gsctp_transport_udp_port(s);
+      return 0;
+    }
     rv = gsctp_stack_udp_port();
     if (rv < 0) {
       return rv;
@@ -1440,7 +1454,12 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
     pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_ACTIVE:
-    o->v.i = 0;
+    o->v.i = gsctp_sock_get_active(s);
+    return 0;
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    pthread_mutex_lock(&s->mu);
+    o->v.i = s->non_block_send;
+    pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_BUFFER:
     pthread_mutex_lock(&s->mu);
