@@ -745,3 +745,27 @@ Test(active, thread_exit_leaves_sockets_ownerless) {
   expect_passive(gsctp_owner_self(), s);
   gsctp_close(s);
 }
+
+/* OTP's documentation passes {active, true} to connect: connect options
+ * apply to the socket first, so the wait is already the active one. */
+Test(active, connect_with_active_option) {
+  gsctp_owner *me = gsctp_owner_self();
+  gsctp_opt act = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE);
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change ca, sa;
+  gsctp_sock a, c;
+  int rc;
+
+  a = ts_open_server(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  c = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  rc = gsctp_connect(c, &lo, gsctp_port(a), &act, 1, TS_WAIT_MS, &ca);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(ca.state, GSCTP_COMM_UP);
+  cr_assert_eq(get_active(c), GSCTP_ACTIVE_TRUE);
+  sa = ts_expect_assoc_change(a, GSCTP_COMM_UP, 0);
+  cr_assert_eq(gsctp_send(a, sa.assoc_id, 0, "act", 3), 0);
+  expect_data(me, c, "act", 3);
+  gsctp_close(c);
+  gsctp_close(a);
+  drain_owner(me);
+}
