@@ -34,6 +34,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "transport.h"
 
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -137,6 +138,7 @@ static void sock_free(gsctp_sockimpl *s) {
     s->assocs = a->next;
     free(a);
   }
+  gsctp_transport_release(s);
   free(s->pbuf);
   gsctp_owner_unref(s->owner);
   pthread_cond_destroy(&s->cv);
@@ -438,11 +440,21 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
     }
   }
 
-  /* Data: hand the buffer over to the item. */
-  item->data = s->pbuf;
-  item->datalen = s->plen;
-  s->pbuf = NULL;
-  s->plen = s->pcap = 0;
+  /* Data.  A message that fills most of the read buffer takes the buffer
+   * over; a smaller one is copied into a buffer of its own size, so the
+   * read buffer is reused instead of reallocated (MIN_READ_STEP bytes) for
+   * every message, and a queued item does not pin 64 KiB. */
+  if (s->plen * 4 < s->pcap &&
+      (item->data = malloc(s->plen > 0 ? s->plen : 1)) != NULL) {
+    memcpy(item->data, s->pbuf, s->plen);
+    item->datalen = s->plen;
+    s->plen = 0;
+  } else { /* large, or out of memory for the copy */
+    item->data = s->pbuf;
+    item->datalen = s->plen;
+    s->pbuf = NULL;
+    s->plen = s->pcap = 0;
+  }
   if (s->pinfo_valid && want_anc) {
     item->has_anc = 1;
     item->anc = rcvinfo_to_sri(&s->pinfo);
@@ -1163,7 +1175,8 @@ struct open_args {
   int port;
   int family;
   int type;
-  int udp_port; /* -1 = not given */
+  int udp_port;  /* -1 = not given */
+  int transport; /* gsctp_transport */
   const gsctp_ip *ips[64];
   size_t nips;
 };
@@ -1176,6 +1189,7 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
   a->family = GSCTP_FAMILY_INET;
   a->type = GSCTP_TYPE_SEQPACKET;
   a->udp_port = -1;
+  a->transport = GSCTP_TRANSPORT_UDP;
   a->nips = 0;
   for (i = 0; i < nopts; ++i) {
     const gsctp_opt *o = &opts[i];
@@ -1212,12 +1226,36 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       }
       a->type = (int)o->v.i;
       break;
+    case GSCTP_OPT_IFADDR: /* {ifaddr, SockAddr}: an address and a port */
+      if (a->nips >= sizeof(a->ips) / sizeof(a->ips[0])) {
+        return gsctp_detail(GSCTP_EBADARG, "more than 64 ip options");
+      }
+      a->ips[a->nips++] = &o->v.addr.ip;
+      a->port = o->v.addr.port;
+      break;
+    case GSCTP_OPT_NETNS:
+    case GSCTP_OPT_BIND_TO_DEVICE: {
+      int rv = gsctp_opts_open_check(o);
+      if (rv != 0) {
+        return rv;
+      }
+      break;
+    }
     case GSCTP_OPT_UDP_PORT:
       if (o->v.i < 0 || o->v.i > 65535) {
         return gsctp_detail(GSCTP_EBADARG, "udp_port %lld is not in 0..65535",
                             (long long)o->v.i);
       }
       a->udp_port = (int)o->v.i;
+      break;
+    case GSCTP_OPT_TRANSPORT:
+      if (o->v.i != GSCTP_TRANSPORT_UDP && o->v.i != GSCTP_TRANSPORT_UDP_CONN) {
+        return gsctp_detail(GSCTP_EBADARG,
+                            "transport %lld is not udp or "
+                            "udp_conn",
+                            (long long)o->v.i);
+      }
+      a->transport = (int)o->v.i;
       break;
     default:
       if (o->name <= 0 || o->name >= GSCTP_OPT__COUNT) {
@@ -1326,7 +1364,19 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   if (rv != 0) {
     return rv;
   }
-  rv = gsctp_stack_start_port(a.udp_port);
+  if (a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    /* udp_port is this socket's own UDP port (transport.c). */
+    if (a.family == GSCTP_FAMILY_CONN || a.nips > 1) {
+      return gsctp_detail(GSCTP_EBADARG,
+                          a.nips > 1 ? "transport udp_conn takes one ip "
+                                       "(multi-homing needs transport udp)"
+                                     : "transport udp_conn needs family inet "
+                                       "or inet6");
+    }
+    rv = gsctp_stack_ensure();
+  } else {
+    rv = gsctp_stack_start_port(a.udp_port);
+  }
   if (rv != 0) {
     return rv == GSCTP_EINVAL
              ? gsctp_detail(GSCTP_EINVAL, "the stack runs on UDP port %d",
@@ -1349,7 +1399,8 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     pthread_condattr_destroy(&ca);
   }
   s->family = a.family;
-  s->af = family_af(a.family);
+  s->af =
+    a.transport == GSCTP_TRANSPORT_UDP_CONN ? AF_CONN : family_af(a.family);
   s->type = a.type;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
@@ -1382,8 +1433,12 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   rv = gsctp_opts_init_socket(s);
   if (rv == 0) {
     rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
+    gsctp_sock_opts_changed(s);
   }
-  if (rv == 0) {
+  if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    rv = gsctp_transport_bind(s, so, a.nips > 0 ? a.ips[0] : NULL, a.port,
+                              a.udp_port);
+  } else if (rv == 0) {
     rv = bind_socket(so, &a);
   }
   if (rv != 0) {
@@ -1437,6 +1492,29 @@ int gsctp_close(gsctp_sock sock) {
   return 0;
 }
 
+void gsctp_sock_foreach(void (*fn)(gsctp_sockimpl *s, void *arg), void *arg) {
+  size_t i;
+
+  for (i = 1;; ++i) {
+    gsctp_sockimpl *s = NULL;
+
+    pthread_mutex_lock(&g_tab_mu);
+    if (i >= g_tab_cap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      break;
+    }
+    if (g_tab[i] != NULL) {
+      s = g_tab[i];
+      s->refs++;
+    }
+    pthread_mutex_unlock(&g_tab_mu);
+    if (s != NULL) {
+      fn(s, arg);
+      gsctp_sock_put(s);
+    }
+  }
+}
+
 static void close_all_sockets(void) {
   size_t i;
 
@@ -1487,6 +1565,8 @@ int gsctp_listen(gsctp_sock sock, int backlog) {
   if (rv == 0) {
     if (usrsctp_listen(so, backlog) != 0) {
       rv = gsctp_err_from_errno(errno);
+    } else {
+      gsctp_transport_listen(s, backlog);
     }
     gsctp_so_leave(s);
   }
@@ -1683,6 +1763,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     }
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_CONNECT);
+  gsctp_sock_opts_changed(s);
   if (rv != 0) {
     goto out;
   }
@@ -1696,7 +1777,10 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     struct sockaddr_storage ss;
     socklen_t len;
 
-    rv = gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
+    rv =
+      s->tp != NULL
+        ? gsctp_transport_peer_sockaddr(s, &ips[i], (uint16_t)port, &ss, &len)
+        : gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
     if (rv != 0) {
       goto out;
     }
@@ -2086,6 +2170,47 @@ int gsctp_accept(gsctp_sock sock, int timeout_ms, gsctp_sock *pnew) {
 
 /* ---- send / eof / abort ---- */
 
+void gsctp_sock_opts_changed(gsctp_sockimpl *s) {
+  pthread_mutex_lock(&s->mu);
+  s->opt_gen++;
+  pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * The default send parameters of |assoc_id|, from the cache when no
+ * option changed since they were read.  A read that overlaps an options
+ * change is not cached: the change bumps opt_gen after its last
+ * setsockopt, so a value read before then is never trusted later.
+ */
+static int default_send_cached(gsctp_sockimpl *s, uint32_t assoc_id,
+                               gsctp_sndrcvinfo *v) {
+  uint64_t gen;
+  int rv;
+
+  pthread_mutex_lock(&s->mu);
+  if (s->dsend_valid && s->dsend_assoc == assoc_id &&
+      s->dsend_gen == s->opt_gen) {
+    *v = s->dsend;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+  }
+  gen = s->opt_gen;
+  pthread_mutex_unlock(&s->mu);
+  rv = gsctp_opts_default_send(s, assoc_id, v);
+  if (rv != 0) {
+    return rv;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (s->opt_gen == gen) {
+    s->dsend = *v;
+    s->dsend_assoc = assoc_id;
+    s->dsend_gen = gen;
+    s->dsend_valid = 1;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
 static const uint8_t empty_payload[1];
 
 static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
@@ -2206,7 +2331,7 @@ int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream, const void *data,
   if (s == NULL) {
     return gsctp_sock_gone(sock);
   }
-  if (gsctp_opts_default_send(s, assoc_id, &v) != 0) {
+  if (default_send_cached(s, assoc_id, &v) != 0) {
     v = gsctp_sndrcvinfo_default();
   }
   v.stream = stream;
@@ -2354,6 +2479,11 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
   s = gsctp_sock_get(sock);
   if (s == NULL) {
     return gsctp_sock_gone(sock);
+  }
+  if (!peer && s->tp != NULL) {
+    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    gsctp_sock_put(s);
+    return rv;
   }
   rv = gsctp_so_enter(s, &so);
   if (rv == 0) {

@@ -12,5 +12,6 @@
 #include "gsctp/link.h"
 #include "gsctp/sctp.h"
 #include "gsctp/owner.h"
+#include "gsctp/capture.h"
 
 #endif /* GSCTP_GSCTP_H */

@@ -71,7 +71,9 @@ typedef enum gsctp_optname {
   GSCTP_OPT_TYPE,     /**< i: gsctp_type */
   GSCTP_OPT_UDP_PORT, /**< i: the process's local UDP encapsulation port;
                            must equal the running stack's, or starts the
-                           stack on it (gsctp extension) */
+                           stack on it (gsctp extension); with
+                           GSCTP_TRANSPORT_UDP_CONN the socket's own UDP
+                           port (0 = ephemeral, default 9899) */
   /* Options for open, setopts, getopts and connect. */
   GSCTP_OPT_MODE,           /**< i: gsctp_mode */
   GSCTP_OPT_ACTIVE,         /**< i: GSCTP_ACTIVE_FALSE/_TRUE/_ONCE or
@@ -94,19 +96,95 @@ typedef enum gsctp_optname {
                                   boolean in OTP; here v.i) */
   /* Read-only. */
   GSCTP_OPT_SCTP_STATUS, /**< status (set status.assoc_id before getopts) */
+  GSCTP_OPT_TRANSPORT,   /**< i: gsctp_transport, open-only (gsctp
+                              extension; getopts reads it) */
+  /* Elementary options (issue 7); see docs/api.md for what each does on
+   * usrsctp and the error where usrsctp lacks it. */
+  GSCTP_OPT_DEBUG,                  /**< i: 0/1, trace option calls to stderr */
+  GSCTP_OPT_DONTROUTE,              /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_LINGER,                 /**< linger: {onoff, seconds} */
+  GSCTP_OPT_PRIORITY,               /**< i: 0 only (else GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_TOS,                    /**< i: 0..255; conn sockets only */
+  GSCTP_OPT_TCLASS,                 /**< i: 0 only (else GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_TTL,                    /**< i: GSCTP_ENOPROTOOPT */
+  GSCTP_OPT_RECVTOS,                /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_RECVTCLASS,             /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_RECVTTL,                /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_REUSEADDR,              /**< i: 0/1 (see docs/api.md) */
+  GSCTP_OPT_REUSEPORT,              /**< i: 0/1, stream sockets before bind */
+  GSCTP_OPT_REUSEPORT_LB,           /**< i: 0/1, same flag as reuseport */
+  GSCTP_OPT_EXCLUSIVEADDRUSE,       /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_HIGH_MSGQ_WATERMARK,    /**< i: GSCTP_EINVAL, as OTP's driver */
+  GSCTP_OPT_LOW_MSGQ_WATERMARK,     /**< i: GSCTP_EINVAL, as OTP's driver */
+  GSCTP_OPT_IPV6_V6ONLY,            /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_SCTP_DISABLE_FRAGMENTS, /**< i: 0/1 */
+  GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, /**< i: 0/1, inet6 sockets */
+  GSCTP_OPT_IFADDR,         /**< addr: open only, `{ifaddr, SockAddr}`: binds
+                                 addr.ip like GSCTP_OPT_IP and sets the port to
+                                 addr.port (a later GSCTP_OPT_PORT overrides) */
+  GSCTP_OPT_NETNS,          /**< str: open only, a network namespace file
+                                 (/var/run/netns/NAME, /proc/PID/ns/net) */
+  GSCTP_OPT_BIND_TO_DEVICE, /**< str: interface name (GSCTP_ENOPROTOOPT) */
+  /* Records (issue 7). */
+  GSCTP_OPT_SCTP_RTOINFO,               /**< rtoinfo */
+  GSCTP_OPT_SCTP_ASSOCINFO,             /**< assocparams */
+  GSCTP_OPT_SCTP_PRIMARY_ADDR,          /**< prim */
+  GSCTP_OPT_SCTP_SET_PEER_PRIMARY_ADDR, /**< setpeerprim (set only) */
+  GSCTP_OPT_SCTP_ADAPTATION_LAYER,      /**< setadaptation */
+  GSCTP_OPT_SCTP_PEER_ADDR_PARAMS,      /**< paddrparams */
+  GSCTP_OPT_SCTP_DELAYED_ACK_TIME,      /**< assoc_value */
+  GSCTP_OPT_SCTP_GET_PEER_ADDR_INFO,    /**< paddrinfo (read only; set
+                                             assoc_id and address) */
   GSCTP_OPT__COUNT
 } gsctp_optname;
+
+/**
+ * Transports (`GSCTP_OPT_TRANSPORT` at open; docs/architecture.md).
+ *
+ * GSCTP_TRANSPORT_UDP (default): SCTP over UDP (RFC 6951) through
+ * usrsctp's own UDP socket, one local UDP port per process
+ * (GSCTP_OPT_UDP_PORT / GSCTP_UDP_PORT).  INIT carries the real IP
+ * addresses: multi-homing works here.
+ *
+ * GSCTP_TRANSPORT_UDP_CONN: SCTP over UDP (RFC 6951) on a UDP socket gsctp
+ * owns, bound to the socket's `{ip, A}` (one address, or `any`) and
+ * GSCTP_OPT_UDP_PORT (default 9899; 0 = an ephemeral port; sockets asking
+ * for the same address and non-zero port share one UDP socket).  gsctp
+ * checks every datagram before the SCTP stack sees it (CRC32c, lengths,
+ * INIT parameters, verification tags) and drops what is wrong
+ * (gsctp_stack_get_stats).  The INIT carries no IP address, so an
+ * association has one peer address (no multi-homing); addresses in the
+ * API are the real IPs all the same.  The remote UDP port of a connect is
+ * GSCTP_OPT_UDP_REMOTE_PORT.  Interoperates with peers that reject
+ * usrsctp's Supported Address Types parameter (pion/sctp).
+ */
+typedef enum gsctp_transport {
+  GSCTP_TRANSPORT_UDP = 0,      /**< usrsctp's UDP encapsulation (default) */
+  GSCTP_TRANSPORT_UDP_CONN = 1, /**< gsctp-owned UDP socket over AF_CONN */
+} gsctp_transport;
 
 /** One option: gen_sctp's `{Name, Value}`. */
 typedef struct gsctp_opt {
   int name; /**< gsctp_optname */
   union {
-    int64_t i;                    /**< integers, booleans and enums */
-    gsctp_ip ip;                  /**< GSCTP_OPT_IP */
-    gsctp_initmsg initmsg;        /**< GSCTP_OPT_SCTP_INITMSG */
-    gsctp_event_subscribe events; /**< GSCTP_OPT_SCTP_EVENTS */
-    gsctp_sndrcvinfo sndrcvinfo;  /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
-    gsctp_status status;          /**< GSCTP_OPT_SCTP_STATUS */
+    int64_t i;                         /**< integers, booleans and enums */
+    gsctp_ip ip;                       /**< GSCTP_OPT_IP */
+    gsctp_initmsg initmsg;             /**< GSCTP_OPT_SCTP_INITMSG */
+    gsctp_event_subscribe events;      /**< GSCTP_OPT_SCTP_EVENTS */
+    gsctp_sndrcvinfo sndrcvinfo;       /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
+    gsctp_status status;               /**< GSCTP_OPT_SCTP_STATUS */
+    gsctp_linger linger;               /**< GSCTP_OPT_LINGER */
+    gsctp_addr addr;                   /**< GSCTP_OPT_IFADDR */
+    const char *str;                   /**< GSCTP_OPT_NETNS, _BIND_TO_DEVICE
+                                            (borrowed for the call) */
+    gsctp_rtoinfo rtoinfo;             /**< GSCTP_OPT_SCTP_RTOINFO */
+    gsctp_assocparams assocparams;     /**< GSCTP_OPT_SCTP_ASSOCINFO */
+    gsctp_prim prim;                   /**< GSCTP_OPT_SCTP_PRIMARY_ADDR */
+    gsctp_setpeerprim setpeerprim;     /**< _SCTP_SET_PEER_PRIMARY_ADDR */
+    gsctp_setadaptation setadaptation; /**< _SCTP_ADAPTATION_LAYER */
+    gsctp_paddrparams paddrparams;     /**< GSCTP_OPT_SCTP_PEER_ADDR_PARAMS */
+    gsctp_assoc_value assoc_value;     /**< GSCTP_OPT_SCTP_DELAYED_ACK_TIME */
+    gsctp_paddrinfo paddrinfo;         /**< _SCTP_GET_PEER_ADDR_INFO */
   } v;
 } gsctp_opt;
 

@@ -1,0 +1,950 @@
+/*
+ * tests/test_udpconn.c - the udp_conn transport (GSCTP_TRANSPORT_UDP_CONN):
+ * SCTP over UDP sockets gsctp owns, through usrsctp AF_CONN
+ * (stack/udplink.c, frontend/transport.c).
+ *
+ * Two sockets of one process, each on its own ephemeral UDP port on
+ * 127.0.0.1 or ::1: associations, data, addresses (the real IPs), events,
+ * one-to-many with several clients, the forged datagrams that break
+ * usrsctp 0.9.5's own UDP input (test_usrsctp_bugs.c) now dropped and
+ * counted, handles freed when unused, and interworking with the native
+ * `udp` transport.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gsctp/gsctp.h"
+#include "transport.h"
+#include "tsupport.h"
+#include "udplink.h"
+
+/* ---- helpers ---- */
+
+static gsctp_opt opt_i(int name, int64_t v) {
+  return ts_opt_i(name, v);
+}
+
+/* Opens a udp_conn socket on |ip| (loopback of |family| if NULL), UDP
+ * port 0 (ephemeral), with remote UDP port |rport| (0: leave default). */
+static gsctp_sock open_uc(int family, int rport, const gsctp_opt *extra,
+                          size_t nextra) {
+  gsctp_opt opts[16];
+  size_t n = 0, i;
+  gsctp_sock s = 0;
+  int rc;
+
+  cr_assert_leq(nextra, 10);
+  opts[n++] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[n++] = opt_i(GSCTP_OPT_FAMILY, family);
+  opts[n++] = ts_opt_ip(gsctp_ip_loopback(family));
+  opts[n++] = opt_i(GSCTP_OPT_UDP_PORT, 0);
+  if (rport > 0) {
+    opts[n++] = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, rport);
+  }
+  for (i = 0; i < nextra; ++i) {
+    opts[n++] = extra[i];
+  }
+  rc = gsctp_open(&s, opts, n);
+  cr_assert_eq(rc, 0, "gsctp_open(udp_conn): %d (%s) %s", rc,
+               gsctp_err_name(rc), gsctp_error_detail());
+  return s;
+}
+
+static int udp_port_of(gsctp_sock s) {
+  gsctp_opt o;
+  size_t nread = 0;
+  int rc;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_UDP_PORT;
+  rc = gsctp_getopts(s, &o, 1, &nread);
+  cr_assert_eq(rc, 0);
+  cr_assert_eq(nread, 1);
+  cr_assert_gt(o.v.i, 0);
+  cr_assert_leq(o.v.i, 65535);
+  return (int)o.v.i;
+}
+
+static gsctp_stack_stats stats(void) {
+  gsctp_stack_stats st;
+
+  cr_assert_eq(gsctp_stack_get_stats(&st), 0);
+  return st;
+}
+
+typedef struct uc_pair {
+  int family;
+  gsctp_sock srv, cli;
+  int srv_udp, cli_udp;
+  uint16_t srv_port, cli_port;
+  gsctp_assoc_change cli_up, srv_up;
+  gsctp_addr srv_up_from; /* where the server's comm_up came from */
+} uc_pair;
+
+static void uc_pair_open(uc_pair *p, int family) {
+  gsctp_item it;
+  int rc;
+
+  memset(p, 0, sizeof(*p));
+  p->family = family;
+  p->srv = open_uc(family, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(p->srv, GSCTP_LISTEN_TRUE), 0);
+  p->srv_udp = udp_port_of(p->srv);
+  p->cli = open_uc(family, p->srv_udp, NULL, 0);
+  p->cli_udp = udp_port_of(p->cli);
+  cr_assert_neq(p->srv_udp, p->cli_udp);
+  p->srv_port = (uint16_t)gsctp_port(p->srv);
+  p->cli_port = (uint16_t)gsctp_port(p->cli);
+  cr_assert_gt(p->srv_port, 0);
+  cr_assert_gt(p->cli_port, 0);
+
+  {
+    gsctp_ip ip = gsctp_ip_loopback(family);
+    rc =
+      gsctp_connect(p->cli, &ip, p->srv_port, NULL, 0, TS_WAIT_MS, &p->cli_up);
+  }
+  cr_assert_eq(rc, 0, "connect over udp_conn: %d (%s)", rc, gsctp_err_name(rc));
+  cr_assert_eq(p->cli_up.state, GSCTP_COMM_UP);
+  rc = ts_recv_event(p->srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS,
+                     &it, NULL);
+  cr_assert_eq(rc, 0, "server comm_up: %d (%s)", rc, gsctp_err_name(rc));
+  p->srv_up = it.event.u.assoc_change;
+  p->srv_up_from = it.from;
+  gsctp_item_free(&it);
+  cr_assert_neq(p->srv_up.assoc_id, 0);
+}
+
+static void uc_pair_close(uc_pair *p) {
+  if (p->cli != 0) {
+    gsctp_close(p->cli);
+  }
+  if (p->srv != 0) {
+    gsctp_close(p->srv);
+  }
+}
+
+/* Sends |len| bytes (pattern |seed|) and checks they arrive whole. */
+static void roundtrip(gsctp_sock from, uint32_t assoc, gsctp_sock to,
+                      size_t len, uint32_t seed, gsctp_addr *pfrom) {
+  uint8_t *msg = malloc(len ? len : 1);
+  gsctp_item it;
+  size_t bad;
+  int rc;
+
+  cr_assert_not_null(msg);
+  ts_fill(msg, len, seed);
+  rc = gsctp_send(from, assoc, 0, msg, len);
+  free(msg);
+  cr_assert_eq(rc, 0, "send %zu bytes: %d (%s)", len, rc, gsctp_err_name(rc));
+  ts_recv_data(to, 6 * TS_WAIT_MS, &it);
+  bad = it.datalen == len ? ts_check(it.data, len, seed) : 0;
+  if (pfrom != NULL) {
+    *pfrom = it.from;
+  }
+  {
+    size_t got = it.datalen;
+    gsctp_item_free(&it);
+    cr_assert_eq(got, len, "received %zu bytes, sent %zu", got, len);
+    cr_assert_eq(bad, len, "payload differs at byte %zu", bad);
+  }
+}
+
+static int is_ip(const gsctp_addr *a, int family, uint16_t port) {
+  gsctp_ip lo = gsctp_ip_loopback(family);
+
+  return ts_addr_is(a, &lo, port);
+}
+
+/* ---- basics, both families ---- */
+
+static void basic(int family) {
+  uc_pair p;
+  gsctp_addr a[4], from;
+  size_t n = 0;
+  char buf[64];
+  gsctp_opt o;
+  size_t nread = 0;
+
+  if (family == GSCTP_FAMILY_INET6 && !ts_have_ipv6_loopback()) {
+    cr_skip_test("no IPv6 loopback");
+  }
+  ts_stack_start();
+  uc_pair_open(&p, family);
+
+  /* The server's comm_up came from the client's real address. */
+  cr_assert(is_ip(&p.srv_up_from, family, p.cli_port), "comm_up from %s",
+            ts_addr_str(&p.srv_up_from, buf, sizeof(buf)));
+
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, &from);
+  cr_assert(is_ip(&from, family, p.cli_port), "data from %s",
+            ts_addr_str(&from, buf, sizeof(buf)));
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, &from);
+  cr_assert(is_ip(&from, family, p.srv_port), "data from %s",
+            ts_addr_str(&from, buf, sizeof(buf)));
+
+  cr_assert_eq(gsctp_peernames(p.cli, p.cli_up.assoc_id, a, 4, &n), 0);
+  cr_assert_eq(n, 1);
+  cr_assert(is_ip(&a[0], family, p.srv_port), "client peername %s",
+            ts_addr_str(&a[0], buf, sizeof(buf)));
+  cr_assert_eq(gsctp_peernames(p.srv, p.srv_up.assoc_id, a, 4, &n), 0);
+  cr_assert_eq(n, 1);
+  cr_assert(is_ip(&a[0], family, p.cli_port), "server peername %s",
+            ts_addr_str(&a[0], buf, sizeof(buf)));
+  cr_assert_eq(gsctp_socknames(p.cli, 0, a, 4, &n), 0);
+  cr_assert_eq(n, 1);
+  cr_assert(is_ip(&a[0], family, p.cli_port), "client sockname %s",
+            ts_addr_str(&a[0], buf, sizeof(buf)));
+  cr_assert_eq(gsctp_socknames(p.srv, p.srv_up.assoc_id, a, 4, &n), 0);
+  cr_assert(is_ip(&a[0], family, p.srv_port), "server sockname %s",
+            ts_addr_str(&a[0], buf, sizeof(buf)));
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_TRANSPORT;
+  cr_assert_eq(gsctp_getopts(p.cli, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  cr_assert_eq(o.v.i, GSCTP_TRANSPORT_UDP_CONN);
+
+  /* sctp_status's primary address is the real one too. */
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_STATUS;
+  o.v.status.assoc_id = p.cli_up.assoc_id;
+  cr_assert_eq(gsctp_getopts(p.cli, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  cr_assert(is_ip(&o.v.status.primary.address, family, p.srv_port),
+            "status primary %s",
+            ts_addr_str(&o.v.status.primary.address, buf, sizeof(buf)));
+
+  uc_pair_close(&p);
+}
+
+Test(udpconn, basic_ipv4) {
+  basic(GSCTP_FAMILY_INET);
+}
+
+Test(udpconn, basic_ipv6) {
+  basic(GSCTP_FAMILY_INET6);
+}
+
+Test(udpconn, native_socket_reports_transport_udp) {
+  gsctp_sock s;
+  gsctp_opt o;
+  size_t nread = 0;
+
+  ts_stack_start();
+  s = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_TRANSPORT;
+  cr_assert_eq(gsctp_getopts(s, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  cr_assert_eq(o.v.i, GSCTP_TRANSPORT_UDP);
+  gsctp_close(s);
+}
+
+Test(udpconn, bad_open_options) {
+  gsctp_opt opts[4];
+  gsctp_sock s = 0;
+  gsctp_ip a = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_ip b = gsctp_ip_v4(127, 0, 0, 2);
+
+  ts_stack_start();
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, 7);
+  cr_assert_eq(gsctp_open(&s, opts, 1), GSCTP_EBADARG);
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[1] = ts_opt_ip(a);
+  opts[2] = ts_opt_ip(b);
+  opts[3] = opt_i(GSCTP_OPT_UDP_PORT, 0);
+  cr_assert_eq(gsctp_open(&s, opts, 4), GSCTP_EBADARG,
+               "two local addresses need the udp transport");
+  opts[1] = opt_i(GSCTP_OPT_FAMILY, GSCTP_FAMILY_CONN);
+  cr_assert_eq(gsctp_open(&s, opts, 2), GSCTP_EBADARG);
+  /* transport is open-only. */
+  s = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP);
+  cr_assert_eq(gsctp_setopts(s, opts, 1), GSCTP_EINVAL);
+  gsctp_close(s);
+}
+
+Test(udpconn, udp_port_taken_is_eaddrinuse) {
+  gsctp_opt opts[3];
+  gsctp_sock s = 0;
+  uint16_t port = 0;
+  int fd;
+
+  ts_stack_start();
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &port);
+  cr_assert_geq(fd, 0);
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[1] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET));
+  opts[2] = opt_i(GSCTP_OPT_UDP_PORT, port);
+  cr_assert_eq(gsctp_open(&s, opts, 3), GSCTP_EADDRINUSE);
+  close(fd);
+}
+
+/* Two sockets asking for the same fixed UDP port share one UDP socket. */
+Test(udpconn, same_udp_port_is_shared) {
+  gsctp_opt opts[3];
+  gsctp_sock a = 0, b = 0;
+  int port = ts_free_udp_port();
+  gsctp_stack_stats before, after;
+
+  ts_stack_start();
+  cr_assert_gt(port, 0);
+  before = stats();
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[1] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET));
+  opts[2] = opt_i(GSCTP_OPT_UDP_PORT, port);
+  cr_assert_eq(gsctp_open(&a, opts, 3), 0);
+  cr_assert_eq(gsctp_open(&b, opts, 3), 0);
+  after = stats();
+  cr_assert_eq(after.udpconn_endpoints, before.udpconn_endpoints + 1);
+  cr_assert_eq(udp_port_of(a), port);
+  cr_assert_eq(udp_port_of(b), port);
+  gsctp_close(a);
+  gsctp_close(b);
+}
+
+/* ---- data ---- */
+
+Test(udpconn, many_messages_in_order) {
+  uc_pair p;
+  enum { N = 3000, LEN = 1024 };
+  uint8_t msg[LEN];
+  int i;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  for (i = 0; i < N; ++i) {
+    gsctp_item it;
+    int rc;
+
+    ts_fill(msg, LEN, (uint32_t)i);
+    rc = gsctp_send(p.cli, p.cli_up.assoc_id, 0, msg, LEN);
+    cr_assert_eq(rc, 0, "send %d: %s", i, gsctp_err_name(rc));
+    /* Read as we go: the receive window stays open. */
+    if (i % 64 == 63) {
+      int k;
+      for (k = i - 63; k <= i; ++k) {
+        ts_recv_data(p.srv, 6 * TS_WAIT_MS, &it);
+        cr_assert_eq(it.datalen, (size_t)LEN);
+        cr_assert_eq(ts_check(it.data, LEN, (uint32_t)k), (size_t)LEN,
+                     "message %d differs", k);
+        gsctp_item_free(&it);
+      }
+    }
+  }
+  for (i = N - N % 64; i < N; ++i) {
+    gsctp_item it;
+    ts_recv_data(p.srv, 6 * TS_WAIT_MS, &it);
+    cr_assert_eq(ts_check(it.data, LEN, (uint32_t)i), (size_t)LEN);
+    gsctp_item_free(&it);
+  }
+  uc_pair_close(&p);
+}
+
+Test(udpconn, large_fragmented_messages_both_ways) {
+  uc_pair p;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 200000, 7, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 200000, 8, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1 << 20, 9, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1 << 20, 10, NULL);
+  uc_pair_close(&p);
+}
+
+/* ---- shutdown and abort ---- */
+
+Test(udpconn, graceful_shutdown_events) {
+  uc_pair p;
+  gsctp_item it;
+  int rc;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100, 3, NULL);
+  cr_assert_eq(gsctp_eof(p.cli, &p.cli_up), 0);
+  rc = ts_recv_event(p.srv, GSCTP_EV_SHUTDOWN, -1, TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "server sctp_shutdown_event: %s", gsctp_err_name(rc));
+  cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, p.cli_port));
+  gsctp_item_free(&it);
+  rc = ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "server shutdown_comp: %s", gsctp_err_name(rc));
+  gsctp_item_free(&it);
+  rc = ts_recv_event(p.cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "client shutdown_comp: %s", gsctp_err_name(rc));
+  cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, p.srv_port));
+  gsctp_item_free(&it);
+  uc_pair_close(&p);
+}
+
+Test(udpconn, abort_gives_comm_lost_both_sides) {
+  uc_pair p;
+  gsctp_item it;
+  int rc;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  cr_assert_eq(gsctp_abort(p.srv, &p.srv_up), 0);
+  rc = ts_recv_event(p.cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_LOST, TS_WAIT_MS,
+                     &it, NULL);
+  cr_assert_eq(rc, 0, "client comm_lost: %s", gsctp_err_name(rc));
+  cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, p.srv_port));
+  gsctp_item_free(&it);
+  rc = ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_LOST, TS_WAIT_MS,
+                     &it, NULL);
+  cr_assert_eq(rc, 0, "server comm_lost: %s", gsctp_err_name(rc));
+  gsctp_item_free(&it);
+  uc_pair_close(&p);
+}
+
+/* An INIT to a port nobody listens on is answered with an ABORT, so the
+ * connect fails at once with cant_assoc rather than timing out. */
+Test(udpconn, connect_to_non_listening_port_is_cant_assoc) {
+  gsctp_sock srv, cli;
+  gsctp_assoc_change ac;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_stack_stats before, after;
+  int64_t t0;
+  int rc;
+
+  ts_stack_start();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0); /* not listening */
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), NULL, 0);
+  before = stats();
+  t0 = ts_now_ms();
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &ac);
+  after = stats();
+  cr_assert_eq(rc, GSCTP_EASSOC, "connect: %d (%s)", rc, gsctp_err_name(rc));
+  cr_assert_eq(ac.state, GSCTP_CANT_ASSOC);
+  cr_assert_lt(ts_now_ms() - t0, TS_WAIT_MS);
+  cr_assert_geq(after.udpconn_no_listener, before.udpconn_no_listener + 1);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+/* ---- one-to-many ---- */
+
+Test(udpconn, one_to_many_server_several_clients) {
+  enum { NCLI = 4 };
+  gsctp_sock srv, cli[NCLI];
+  gsctp_assoc_change up[NCLI];
+  uint16_t cport[NCLI];
+  uint32_t srv_assoc[NCLI];
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  int srv_udp, i, k, seen = 0;
+
+  ts_stack_start();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  srv_udp = udp_port_of(srv);
+  for (i = 0; i < NCLI; ++i) {
+    int rc;
+    cli[i] = open_uc(GSCTP_FAMILY_INET, srv_udp, NULL, 0);
+    for (k = 0; k < i; ++k) {
+      cr_assert_neq(udp_port_of(cli[i]), udp_port_of(cli[k]));
+    }
+    cport[i] = (uint16_t)gsctp_port(cli[i]);
+    rc =
+      gsctp_connect(cli[i], &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up[i]);
+    cr_assert_eq(rc, 0, "client %d connect: %s", i, gsctp_err_name(rc));
+    srv_assoc[i] = 0;
+  }
+  /* Each client says who it is; the server learns each association
+   * from its comm_up (sent from the client's real address). */
+  for (i = 0; i < NCLI; ++i) {
+    uint8_t m = (uint8_t)i;
+    cr_assert_eq(gsctp_send(cli[i], up[i].assoc_id, 0, &m, 1), 0);
+  }
+  for (k = 0; k < 10000 && seen < 2 * NCLI; ++k) {
+    gsctp_item it;
+    int rc = ts_recv_next(srv, TS_WAIT_MS, &it);
+
+    cr_assert_eq(rc, 0, "server recv: %s", gsctp_err_name(rc));
+    if (it.is_event && it.event.type == GSCTP_EV_ASSOC_CHANGE &&
+        it.event.u.assoc_change.state == GSCTP_COMM_UP) {
+      for (i = 0; i < NCLI; ++i) {
+        if (is_ip(&it.from, GSCTP_FAMILY_INET, cport[i])) {
+          srv_assoc[i] = it.event.u.assoc_change.assoc_id;
+          seen++;
+        }
+      }
+    } else if (!it.is_event) {
+      cr_assert_eq(it.datalen, 1);
+      i = it.data[0];
+      cr_assert_lt(i, NCLI);
+      cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, cport[i]),
+                "client %d's message came from port %u", i, it.from.port);
+      seen++;
+    }
+    gsctp_item_free(&it);
+  }
+  cr_assert_eq(seen, 2 * NCLI);
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_addr pa[2];
+    size_t n = 0;
+    uint8_t r = (uint8_t)(100 + i);
+    gsctp_item it;
+
+    cr_assert_neq(srv_assoc[i], 0);
+    cr_assert_eq(gsctp_peernames(srv, srv_assoc[i], pa, 2, &n), 0);
+    cr_assert_eq(n, 1);
+    cr_assert(is_ip(&pa[0], GSCTP_FAMILY_INET, cport[i]));
+    cr_assert_eq(gsctp_send(srv, srv_assoc[i], 0, &r, 1), 0);
+    ts_recv_data(cli[i], TS_WAIT_MS, &it);
+    cr_assert_eq(it.datalen, 1);
+    cr_assert_eq(it.data[0], r, "client %d got the answer for %d", i,
+                 it.data[0] - 100);
+    gsctp_item_free(&it);
+  }
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_close(cli[i]);
+  }
+  gsctp_close(srv);
+}
+
+/* ---- forged datagrams (the usrsctp 0.9.5 bugs of test_usrsctp_bugs.c) ---- */
+
+enum {
+  F_WRONG_CRC_DATA = 0,
+  F_WRONG_VTAG_DATA,
+  F_WRONG_VTAG_ABORT,
+  F_WRONG_VTAG_ABORT_T,
+  F_WRONG_VTAG_SHUTDOWN,
+  F_WRONG_VTAG_HEARTBEAT,
+  F_COOKIE_ECHO_VTAG0,
+  F_INIT,
+  F_INIT_ZERO_OS,
+  F_INIT_ZERO_MIS,
+  F_INIT_CHUNK_LIST_WITHOUT_AUTH,
+  F_INIT_PARAM_LENGTH_0,
+  F_INIT_PARAM_LENGTH_FFFF,
+  F__COUNT
+};
+
+static const char *const f_names[] = {
+  "DATA with a wrong CRC32c",
+  "DATA with a wrong verification tag",
+  "ABORT with a wrong verification tag",
+  "ABORT (T bit) with a wrong verification tag",
+  "SHUTDOWN with a wrong verification tag",
+  "HEARTBEAT with a wrong verification tag",
+  "COOKIE-ECHO with tag 0 and a random cookie",
+  "INIT (well-formed)",
+  "INIT with 0 outbound streams",
+  "INIT with 0 inbound streams",
+  "INIT with a chunk list parameter but no AUTH",
+  "INIT with a parameter of length 0",
+  "INIT with a parameter of length 0xFFFF",
+};
+
+static void common_header(uint8_t *pkt, uint16_t sport, uint16_t dport,
+                          uint32_t vtag) {
+  ts_put16(pkt, sport);
+  ts_put16(pkt + 2, dport);
+  ts_put32(pkt + 4, vtag);
+  memset(pkt + 8, 0, 4);
+}
+
+/* The same packets as test_badinput.c's build_one: server -> client
+ * ports, aimed at the association. */
+static size_t build_forged(int kind, uint8_t *pkt, uint16_t sport,
+                           uint16_t dport) {
+  uint32_t wrong = 0x5EC7A9u;
+  size_t len = 0;
+
+  memset(pkt, 0, 128);
+  switch (kind) {
+  case F_WRONG_CRC_DATA:
+  case F_WRONG_VTAG_DATA:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 0;
+    pkt[13] = 3;
+    ts_put16(pkt + 14, 20);
+    ts_put32(pkt + 16, 12345);
+    len = 32;
+    break;
+  case F_WRONG_VTAG_ABORT:
+  case F_WRONG_VTAG_ABORT_T:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 6;
+    pkt[13] = kind == F_WRONG_VTAG_ABORT_T ? 1 : 0;
+    ts_put16(pkt + 14, 4);
+    len = 16;
+    break;
+  case F_WRONG_VTAG_SHUTDOWN:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 7;
+    ts_put16(pkt + 14, 8);
+    ts_put32(pkt + 16, 12345);
+    len = 20;
+    break;
+  case F_WRONG_VTAG_HEARTBEAT:
+    common_header(pkt, sport, dport, wrong);
+    pkt[12] = 4;
+    ts_put16(pkt + 14, 12);
+    ts_put16(pkt + 16, 1);
+    ts_put16(pkt + 18, 8);
+    len = 24;
+    break;
+  case F_COOKIE_ECHO_VTAG0:
+    common_header(pkt, sport, dport, 0);
+    pkt[12] = 10;
+    ts_put16(pkt + 14, 4 + 64);
+    ts_fill(pkt + 16, 64, 5);
+    len = 16 + 64;
+    break;
+  default:
+    len = ts_sctp_build_init(pkt, sport, dport, 0x7A7A7A7Au, 777);
+    if (kind == F_INIT_ZERO_OS) {
+      ts_put16(pkt + 24, 0);
+    } else if (kind == F_INIT_ZERO_MIS) {
+      ts_put16(pkt + 26, 0);
+    } else if (kind == F_INIT_CHUNK_LIST_WITHOUT_AUTH) {
+      ts_put16(pkt + 32, 0x8003);
+      ts_put16(pkt + 34, 5);
+      pkt[36] = 0xC1;
+      len = 40;
+    } else if (kind == F_INIT_PARAM_LENGTH_0) {
+      ts_put16(pkt + 32, 0x000C);
+      ts_put16(pkt + 34, 0);
+      len = 40;
+    } else if (kind == F_INIT_PARAM_LENGTH_FFFF) {
+      ts_put16(pkt + 32, 0x0005);
+      ts_put16(pkt + 34, 0xFFFF);
+      ts_put32(pkt + 36, 0x7F000001u);
+      len = 40;
+    }
+    ts_put16(pkt + 14, (uint16_t)(len - 12));
+    break;
+  }
+  ts_sctp_set_checksum(pkt, len);
+  if (kind == F_WRONG_CRC_DATA) {
+    pkt[8] ^= 0x01;
+  }
+  return len;
+}
+
+/* Sum of the drop counters (every way a datagram can be refused). */
+static uint64_t drops(const gsctp_stack_stats *st) {
+  return st->udpconn_drop_checksum + st->udpconn_drop_malformed +
+         st->udpconn_drop_init + st->udpconn_drop_vtag +
+         st->udpconn_drop_unknown + st->udpconn_no_listener +
+         st->udpconn_drop_limit;
+}
+
+/* The counter a forged datagram must land in. */
+static uint64_t counter_for(int kind, int from_peer,
+                            const gsctp_stack_stats *st) {
+  switch (kind) {
+  case F_WRONG_CRC_DATA:
+    return st->udpconn_drop_checksum;
+  case F_COOKIE_ECHO_VTAG0:
+    return st->udpconn_drop_malformed; /* tag 0 outside an INIT */
+  case F_INIT:
+    /* From the peer's own address it is a legitimate INIT in the
+     * ESTABLISHED state (RFC 9260 5.2.2): the client answers with an
+     * INIT-ACK whose tag the server never handed out, which the server
+     * side drops.  From a stranger nobody listens: ABORT. */
+    return from_peer ? st->udpconn_drop_vtag : st->udpconn_no_listener;
+  case F_INIT_ZERO_OS:
+  case F_INIT_ZERO_MIS:
+  case F_INIT_CHUNK_LIST_WITHOUT_AUTH:
+  case F_INIT_PARAM_LENGTH_0:
+  case F_INIT_PARAM_LENGTH_FFFF:
+    return st->udpconn_drop_init;
+  default:
+    return from_peer ? st->udpconn_drop_vtag : st->udpconn_drop_unknown;
+  }
+}
+
+/* Drains |s| without waiting; anything but paddr_change fails. */
+static void expect_nothing_happened(gsctp_sock s, const char *who) {
+  int i;
+
+  for (i = 0; i < 1000; ++i) {
+    gsctp_item it;
+    char buf[256];
+    int rc = gsctp_recv(s, 0, &it);
+
+    if (rc == GSCTP_ETIMEOUT) {
+      return;
+    }
+    cr_assert(rc == 0 || rc == GSCTP_ESCTP_ERROR, "%s: recv %s", who,
+              gsctp_err_name(rc));
+    if (it.is_event && it.event.type == GSCTP_EV_PADDR_CHANGE) {
+      gsctp_item_free(&it);
+      continue;
+    }
+    ts_item_str(&it, buf, sizeof(buf));
+    gsctp_item_free(&it);
+    cr_assert_fail("%s received %s after the forged datagram", who, buf);
+  }
+}
+
+static int send_from(int fd, int dst_udp, const uint8_t *pkt, size_t len) {
+  struct sockaddr_in to;
+
+  memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_port = htons((uint16_t)dst_udp);
+  to.sin_addr.s_addr = htonl(0x7F000001u);
+  return sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) ==
+             (ssize_t)len
+           ? 0
+           : -1;
+}
+
+static void forged_test(int kind, int from_peer) {
+  uc_pair p;
+  gsctp_stack_stats before, now;
+  uint8_t pkt[128];
+  size_t len;
+  int fd, stranger = -1, i;
+  uint16_t sport = 0;
+  uint64_t want;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100, 1, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 100, 2, NULL);
+
+  if (from_peer) {
+    /* From the server's own UDP address: what an attacker who can spoof
+     * the peer's source address sends. */
+    fd = gsctp_transport_udp_fd(p.srv);
+    cr_assert_geq(fd, 0);
+  } else {
+    stranger = ts_udp_open(GSCTP_FAMILY_INET, &sport);
+    cr_assert_geq(stranger, 0);
+    fd = stranger;
+  }
+  len = build_forged(kind, pkt, p.srv_port, p.cli_port);
+  before = stats();
+  cr_assert_eq(send_from(fd, p.cli_udp, pkt, len), 0);
+  want = counter_for(kind, from_peer, &before) + 1;
+  now = before;
+  for (i = 0; i < 5000 && counter_for(kind, from_peer, &now) < want; ++i) {
+    ts_sleep_ms(2);
+    now = stats();
+  }
+  cr_log_info("%s from %s: datagrams_in +%llu, drops +%llu", f_names[kind],
+              from_peer ? "the peer's address" : "a stranger",
+              (unsigned long long)(now.udpconn_datagrams_in -
+                                   before.udpconn_datagrams_in),
+              (unsigned long long)(drops(&now) - drops(&before)));
+  cr_assert_geq(counter_for(kind, from_peer, &now), want,
+                "%s from %s was not dropped and counted", f_names[kind],
+                from_peer ? "the peer's address" : "a stranger");
+
+  /* The association survives and keeps working, and noticed nothing. */
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 500, 21, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 500, 22, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 200000, 23, NULL);
+  expect_nothing_happened(p.cli, "client");
+  expect_nothing_happened(p.srv, "server");
+  now = stats();
+  cr_assert_eq(now.udpconn_port_moves, before.udpconn_port_moves,
+               "the forged datagram moved a remote port");
+  if (stranger >= 0) {
+    /* Nothing of the association's was sent to the stranger. */
+    uint8_t got[2048];
+    ssize_t n;
+    while ((n = ts_udp_recv(stranger, got, sizeof(got), 0, NULL)) > 0) {
+      cr_assert(kind == F_INIT && n == 16 && got[12] == 6,
+                "the stranger received %zd bytes (chunk %u)", n, got[12]);
+    }
+    close(stranger);
+  }
+  uc_pair_close(&p);
+}
+
+ParameterizedTestParameters(udpconn, forged_datagram_is_dropped) {
+  static int cases[2 * F__COUNT];
+  int i;
+
+  for (i = 0; i < 2 * F__COUNT; ++i) {
+    cases[i] = i;
+  }
+  return cr_make_param_array(int, cases, 2 * F__COUNT);
+}
+
+/* Each forged datagram of test_usrsctp_bugs.c, from the peer's own UDP
+ * address (case even) and from a stranger's (odd). */
+ParameterizedTest(int *pcase, udpconn, forged_datagram_is_dropped) {
+  forged_test(*pcase / 2, *pcase % 2 == 0);
+}
+
+/* Random garbage at both ends of an association, from the peer's own
+ * address and from a stranger: all of it read, dropped and counted, and
+ * the association is untouched. */
+Test(udpconn, garbage_flood_is_dropped) {
+  uc_pair p;
+  gsctp_stack_stats before, now;
+  uint8_t pkt[600];
+  uint64_t rng = 0x9E3779B97F4A7C15ull;
+  uint16_t sport;
+  int stranger, peer_fd, i, sent = 0;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  stranger = ts_udp_open(GSCTP_FAMILY_INET, &sport);
+  cr_assert_geq(stranger, 0);
+  peer_fd = gsctp_transport_udp_fd(p.srv);
+  before = stats();
+  for (i = 0; i < 3000; ++i) {
+    size_t len, k;
+    int fd = (i % 3 == 0) ? stranger : peer_fd;
+    int dst = (i % 2 == 0) ? p.cli_udp : p.srv_udp;
+
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    len = 12 + (size_t)(rng % 500);
+    for (k = 0; k < len; ++k) {
+      pkt[k] = (uint8_t)(rng >> (8 * (k % 8))) ^ (uint8_t)k;
+    }
+    if (i % 4 != 0) {
+      /* The association's ports, and a plausible chunk layout. */
+      ts_put16(pkt, dst == p.cli_udp ? p.srv_port : p.cli_port);
+      ts_put16(pkt + 2, dst == p.cli_udp ? p.cli_port : p.srv_port);
+      if (len >= 16) {
+        ts_put16(pkt + 14, (uint16_t)(len - 12));
+        pkt[12] = (uint8_t)(rng % 16);
+      }
+      if (i % 8 == 1 && len >= 32) {
+        len = build_forged((int)(rng % F__COUNT), pkt,
+                           dst == p.cli_udp ? p.srv_port : p.cli_port,
+                           dst == p.cli_udp ? p.cli_port : p.srv_port);
+      }
+      if (i % 2 == 1) {
+        ts_sctp_set_checksum(pkt, len);
+      }
+    }
+    if (send_from(fd, dst, pkt, len) == 0) {
+      sent++;
+    }
+    if (i % 100 == 99) {
+      ts_sleep_ms(1); /* pace: no loss in the kernel */
+    }
+  }
+  now = stats();
+  for (i = 0;
+       i < 5000 &&
+       now.udpconn_datagrams_in - before.udpconn_datagrams_in < (uint64_t)sent;
+       ++i) {
+    ts_sleep_ms(2);
+    now = stats();
+  }
+  cr_log_info("garbage: %d sent, datagrams_in +%llu, drops +%llu", sent,
+              (unsigned long long)(now.udpconn_datagrams_in -
+                                   before.udpconn_datagrams_in),
+              (unsigned long long)(drops(&now) - drops(&before)));
+  cr_assert_geq(now.udpconn_datagrams_in - before.udpconn_datagrams_in,
+                (uint64_t)sent);
+  cr_assert_geq(drops(&now) - drops(&before), (uint64_t)sent * 9 / 10,
+                "most garbage must be dropped before usrsctp");
+  cr_assert_eq(now.udpconn_port_moves, before.udpconn_port_moves);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 31, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 32, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 200000, 33, NULL);
+  expect_nothing_happened(p.cli, "client");
+  expect_nothing_happened(p.srv, "server");
+  close(stranger);
+  uc_pair_close(&p);
+}
+
+/* ---- handle lifetime ---- */
+
+/* Once no association uses a remote, its handle is freed, and the UDP
+ * sockets close with their last user. */
+Test(udpconn, unused_handles_and_endpoints_are_freed) {
+  uc_pair p;
+  gsctp_stack_stats base, now;
+  int i;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2);
+  cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints + 2);
+  /* While associations use them, handles stay, however idle. */
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "a handle in use was freed");
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
+  uc_pair_close(&p);
+  for (i = 0; i < 2000; ++i) {
+    now = stats();
+    if (now.udpconn_handles == base.udpconn_handles &&
+        now.udpconn_endpoints == base.udpconn_endpoints) {
+      break;
+    }
+    ts_sleep_ms(10);
+  }
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles);
+  cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
+}
+
+/* ---- interworking with the native transport ---- */
+
+/* The two transports differ on the wire only in INIT's address
+ * parameters: a native-transport socket and a udp_conn socket of the
+ * same process associate over UDP either way round. */
+static void interwork(int native_is_client) {
+  gsctp_sock nat, uc, srv, cli;
+  gsctp_assoc_change up;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_item it;
+  gsctp_addr from;
+  gsctp_opt o;
+  int stack_udp, rc;
+
+  stack_udp = ts_stack_start();
+  uc = open_uc(GSCTP_FAMILY_INET, stack_udp, NULL, 0);
+  o = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, udp_port_of(uc));
+  nat = ts_open(GSCTP_FAMILY_INET, NULL, &o, 1);
+  srv = native_is_client ? uc : nat;
+  cli = native_is_client ? nat : uc;
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "%s client -> %s server: %s",
+               native_is_client ? "native" : "udp_conn",
+               native_is_client ? "udp_conn" : "native", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  from = it.from;
+  {
+    uint32_t sid = it.event.u.assoc_change.assoc_id;
+    gsctp_item_free(&it);
+    cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    roundtrip(cli, up.assoc_id, srv, 5000, 1, NULL);
+    roundtrip(srv, sid, cli, 100000, 2, &from);
+    cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(srv)));
+  }
+  cr_assert_eq(gsctp_eof(cli, &up), 0);
+  rc = ts_recv_event(cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "shutdown_comp: %s", gsctp_err_name(rc));
+  gsctp_item_free(&it);
+  gsctp_close(nat);
+  gsctp_close(uc);
+}
+
+Test(udpconn, native_client_udpconn_server) {
+  interwork(1);
+}
+
+Test(udpconn, udpconn_client_native_server) {
+  interwork(0);
+}
