@@ -165,6 +165,7 @@ static void set_now(runner *r, int64_t t) {
   pthread_mutex_lock(&r->mu);
   r->now_us = t;
   pthread_mutex_unlock(&r->mu);
+  vclock_set(t);
 }
 
 /* Advance virtual time to |t| (µs), running timers every millisecond. */
@@ -1528,6 +1529,7 @@ int run_script(script *s, const run_opts *o, char *err, size_t errlen) {
       return 1;
     }
   }
+  vclock_start();
   gsctp_stack_config_default(&cfg);
   cfg.no_udp = 1;
   cfg.nothreads = 1;
