@@ -18,8 +18,8 @@
 
 #include "drill.h"
 
-static int64_t g_base_us;  /* real time when the virtual clock started */
-static int64_t g_vnow_us;  /* virtual time since then */
+static int64_t g_base_us; /* real time when the virtual clock started */
+static int64_t g_vnow_us; /* virtual time since then */
 static int g_started;
 
 static int64_t real_us(void) {
