@@ -126,6 +126,34 @@ Test(drill, passing_script_passes_and_writes_pcap) {
   cleanup(&r);
 }
 
+Test(drill, bracketed_ellipsis_means_any) {
+  drill_run r;
+
+  /* [...] in place of a list or bytes: fill in (inbound), any (outbound) */
+  run_drill(&r, "ellipsis",
+            "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+            "+0.0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+            "+0.0 bind(3, ..., ...) = 0\n"
+            "+0.0 listen(3, 1) = 0\n"
+            "+0.0 < sctp: INIT[flgs=0, tag=1, a_rwnd=1500, os=1, is=1, tsn=1, "
+            "SUPPORTED_ADDRESS_TYPES[types=[...]]]\n"
+            "+0.0 > sctp: INIT_ACK[flgs=0, tag=2, a_rwnd=..., os=..., is=..., "
+            "tsn=1, SUPPORTED_EXTENSIONS[types=[...]], ...]\n"
+            "+0.1 < sctp: COOKIE_ECHO[flgs=0, len=..., val=[...]]\n"
+            "+0.0 > sctp: COOKIE_ACK[flgs=0]\n"
+            "+0.0 accept(3, ..., ...) = 4\n"
+            "+0.0 < sctp: DATA[flgs=BE, len=116, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.0 > sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=..., gaps=[...], "
+            "dups=[...]]\n"
+            "+0.0 write(4, ..., 10) = 10\n"
+            "+0.0 > sctp: DATA[flgs=BE, len=26, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.1 < sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=1500, gaps=[...], "
+            "dups=[...]]\n",
+            NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+}
+
 Test(drill, wrong_field_fails_with_field_message) {
   drill_run r;
 
