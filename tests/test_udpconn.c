@@ -12,6 +12,8 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -947,4 +949,96 @@ Test(udpconn, native_client_udpconn_server) {
 
 Test(udpconn, udpconn_client_native_server) {
   interwork(0);
+}
+
+/* ---- capture hook ---- */
+
+static pthread_mutex_t g_tap_mu = PTHREAD_MUTEX_INITIALIZER;
+static long g_tap_out, g_tap_in, g_tap_bad;
+static uint16_t g_tap_udp_a, g_tap_udp_b;
+
+static void tap(int outbound, const struct sockaddr *local,
+                const struct sockaddr *remote, const void *sctp, size_t len) {
+  const struct sockaddr_in *l = (const struct sockaddr_in *)(const void *)local;
+  const struct sockaddr_in *r =
+    (const struct sockaddr_in *)(const void *)remote;
+  uint16_t lp = ntohs(l->sin_port), rp = ntohs(r->sin_port);
+  int ok = local->sa_family == AF_INET && remote->sa_family == AF_INET &&
+           ntohl(l->sin_addr.s_addr) == 0x7F000001u &&
+           ntohl(r->sin_addr.s_addr) == 0x7F000001u && len >= 16 &&
+           ts_sctp_checksum_ok(sctp, len);
+
+  pthread_mutex_lock(&g_tap_mu);
+  ok = ok && ((lp == g_tap_udp_a && rp == g_tap_udp_b) ||
+              (lp == g_tap_udp_b && rp == g_tap_udp_a));
+  if (!ok) {
+    g_tap_bad++;
+  } else if (outbound) {
+    g_tap_out++;
+  } else {
+    g_tap_in++;
+  }
+  pthread_mutex_unlock(&g_tap_mu);
+}
+
+/* The capture hook sees every packet both ways, with the real UDP
+ * addresses and a valid CRC32c. */
+Test(udpconn, tap_sees_every_packet_with_real_addresses) {
+  uc_pair p;
+  gsctp_stack_stats before, after;
+  long out, in, bad;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  pthread_mutex_lock(&g_tap_mu);
+  g_tap_udp_a = (uint16_t)p.cli_udp;
+  g_tap_udp_b = (uint16_t)p.srv_udp;
+  pthread_mutex_unlock(&g_tap_mu);
+  before = stats();
+  gsctp_udplink_set_tap(tap);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 50000, 1, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 50000, 2, NULL);
+  gsctp_udplink_set_tap(NULL);
+  after = stats();
+  pthread_mutex_lock(&g_tap_mu);
+  out = g_tap_out;
+  in = g_tap_in;
+  bad = g_tap_bad;
+  pthread_mutex_unlock(&g_tap_mu);
+  cr_assert_eq(bad, 0);
+  cr_assert_geq(out, 2 * 40, "50 kB each way is at least 40 DATA packets");
+  cr_assert_geq(in, 2 * 40);
+  cr_assert_leq((uint64_t)out,
+                after.udpconn_datagrams_out - before.udpconn_datagrams_out);
+  uc_pair_close(&p);
+}
+
+/* ---- stack shutdown ---- */
+
+/* Shutdown with udp_conn associations up frees every handle and UDP
+ * socket; after a restart the transport works again. */
+Test(udpconn, stack_shutdown_frees_everything_and_restarts) {
+  uc_pair p;
+  gsctp_stack_stats st;
+  int rc;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
+  rc = gsctp_stack_shutdown(20000);
+  if (rc == GSCTP_EBUSY) {
+    cr_skip_test("usrsctp_finish did not return (Debian 0.9.5, "
+                 "docs/known-issues.md)");
+  }
+  cr_assert_eq(rc, 0, "shutdown: %s", gsctp_err_name(rc));
+  /* The handles of the closed sockets are gone. */
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "x", 1), GSCTP_ECLOSED);
+  ts_stack_start();
+  st = stats();
+  cr_assert_eq(st.udpconn_handles, 0);
+  cr_assert_eq(st.udpconn_endpoints, 0);
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 2, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 3, NULL);
+  uc_pair_close(&p);
 }
