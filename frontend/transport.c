@@ -39,53 +39,66 @@ static void ip_from_ss(const struct sockaddr_storage *ss, gsctp_ip *pip) {
 
 /* ---- the sweep: which handles do associations use? ---- */
 
+/* Marks the handles among the peer addresses of association |id|. */
+static void mark_assoc(struct socket *so, sctp_assoc_t id) {
+  struct sockaddr *list = NULL;
+  int k, m = usrsctp_getpaddrs(so, id, &list);
+  uint8_t *p = (uint8_t *)list;
+
+  for (k = 0; k < m && p != NULL; ++k) {
+    const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
+    size_t sl = gsctp_sockaddr_len(sa);
+
+    if (sl == 0) {
+      break;
+    }
+    if (sa->sa_family == AF_CONN) {
+      gsctp_udplink_mark(
+        ((const struct sockaddr_conn *)(const void *)sa)->sconn_addr);
+    }
+    p += sl;
+  }
+  if (list != NULL) {
+    usrsctp_freepaddrs(list);
+  }
+}
+
 static void mark_socket(gsctp_sockimpl *s, void *arg) {
   struct socket *so;
-  uint32_t n = 0;
+  uint32_t n = 0, i;
   socklen_t len = sizeof(n);
-  struct sctp_assoc_ids *ids = NULL;
-  uint32_t i;
+  struct sctp_assoc_ids *ids;
+  size_t sz;
 
   (void)arg;
   if (s->tp == NULL || gsctp_so_enter(s, &so) != 0) {
     return;
   }
-  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len) ==
-        0 &&
-      n > 0) {
-    /* Room for a few more that may appear meanwhile. */
-    size_t sz = sizeof(*ids) + (size_t)(n + 16) * sizeof(sctp_assoc_t);
-
-    ids = calloc(1, sz);
-    len = (socklen_t)sz;
-    if (ids != NULL &&
-        usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, ids,
-                           &len) == 0) {
-      for (i = 0; i < ids->gaids_number_of_ids; ++i) {
-        struct sockaddr *list = NULL;
-        int k, m = usrsctp_getpaddrs(so, ids->gaids_assoc_id[i], &list);
-        uint8_t *p = (uint8_t *)list;
-
-        for (k = 0; k < m && p != NULL; ++k) {
-          const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
-          size_t sl = gsctp_sockaddr_len(sa);
-
-          if (sl == 0) {
-            break;
-          }
-          if (sa->sa_family == AF_CONN) {
-            gsctp_udplink_mark(
-              ((const struct sockaddr_conn *)(const void *)sa)->sconn_addr);
-          }
-          p += sl;
-        }
-        if (list != NULL) {
-          usrsctp_freepaddrs(list);
-        }
-      }
-    }
-    free(ids);
+  if (s->type == GSCTP_TYPE_STREAM) {
+    /* One-to-one: usrsctp refuses the association list; there is at
+     * most one association, id 0. */
+    mark_assoc(so, 0);
+    gsctp_so_leave(s);
+    return;
   }
+  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len) !=
+        0 ||
+      n == 0) {
+    gsctp_so_leave(s);
+    return;
+  }
+  /* Room for a few more that may appear meanwhile. */
+  sz = sizeof(*ids) + (size_t)(n + 16) * sizeof(sctp_assoc_t);
+  ids = calloc(1, sz);
+  len = (socklen_t)sz;
+  if (ids != NULL &&
+      usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, ids, &len) ==
+        0) {
+    for (i = 0; i < ids->gaids_number_of_ids; ++i) {
+      mark_assoc(so, ids->gaids_assoc_id[i]);
+    }
+  }
+  free(ids);
   gsctp_so_leave(s);
 }
 

@@ -897,6 +897,47 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
 }
 
+/* A one-to-one (stream) client over udp_conn: the sweep sees its
+ * association too and keeps its handle. */
+Test(udpconn, stream_client_handle_is_kept) {
+  gsctp_sock srv, cli;
+  gsctp_opt o = opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM);
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up, sup;
+  gsctp_stack_stats base, now;
+  gsctp_item it;
+  uint8_t b = 42;
+  int rc;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), &o, 1);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "stream connect: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  sup = it.event.u.assoc_change;
+  gsctp_item_free(&it);
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "a handle in use was freed");
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, &b, 1), 0);
+  ts_recv_data(srv, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 1);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_send(srv, sup.assoc_id, 0, &b, 1), 0);
+  ts_recv_data(cli, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 1);
+  gsctp_item_free(&it);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
 /* ---- interworking with the native transport ---- */
 
 /* The two transports differ on the wire only in INIT's address
