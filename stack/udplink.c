@@ -43,7 +43,11 @@
 
 #define BATCH 32
 #define DGRAM_MAX 65536
-#define VT_MAX 8
+/* Tag pairs a handle remembers: all associations with one remote UDP
+ * address share its handle (e.g. every socket of a peer on 9899). */
+#define VT_MAX 4096
+/* Unconfirmed pairs kept per SCTP port pair (INIT floods). */
+#define VT_UNCONFIRMED_PER_PORTS 4
 #define HASH_BITS 12
 #define HASH_SIZE (1u << HASH_BITS)
 #define MAX_HANDLES_PER_EP 16384
@@ -78,7 +82,8 @@ struct uh {
   int64_t last_ms;
   int marked;
   int registered;
-  struct vt vt[VT_MAX];
+  struct vt *vt; /* nvt used of capvt */
+  size_t nvt, capvt;
 };
 
 struct ep_port {
@@ -526,6 +531,7 @@ static void handle_free_locked(struct uh *h) {
 
   ep->nhandles--;
   g_st.handles--;
+  free(h->vt);
   free(h);
   ep_unref_locked(ep);
 }
@@ -534,41 +540,60 @@ static void handle_free_locked(struct uh *h) {
 
 static void vt_learn_locked(struct uh *h, uint16_t lport, uint16_t rport,
                             uint32_t my_tag, uint32_t peer_tag) {
-  struct vt *slot = NULL, *v;
-  int i;
+  struct vt *slot = NULL, *old_unconf = NULL, *lru = NULL, *v;
+  size_t i, unconf_here = 0;
   int64_t now = now_ms();
 
-  for (i = 0; i < VT_MAX; ++i) {
+  for (i = 0; i < h->nvt; ++i) {
     v = &h->vt[i];
-    if (v->used && v->lport == lport && v->rport == rport &&
-        v->my_tag == my_tag) {
-      if (peer_tag != 0) {
-        v->peer_tag = peer_tag;
+    if (v->lport == lport && v->rport == rport) {
+      if (v->my_tag == my_tag) {
+        if (peer_tag != 0) {
+          v->peer_tag = peer_tag;
+        }
+        v->last = now;
+        return;
       }
-      v->last = now;
-      return;
+      if (!v->confirmed) {
+        unconf_here++;
+        if (old_unconf == NULL || v->last < old_unconf->last) {
+          old_unconf = v;
+        }
+      }
     }
   }
-  for (i = 0; i < VT_MAX && slot == NULL; ++i) {
-    if (!h->vt[i].used) {
-      slot = &h->vt[i];
-    }
-  }
-  /* Full: replace the oldest unconfirmed pair, else the oldest.  A
-   * flood of INITs can only push out tags nobody has confirmed. */
-  for (i = 0; i < VT_MAX && slot == NULL; ++i) {
-    v = &h->vt[i];
-    if (!v->confirmed && (slot == NULL || v->last < slot->last)) {
-      slot = v;
+  if (unconf_here >= VT_UNCONFIRMED_PER_PORTS) {
+    slot = old_unconf; /* a flood of INITs replaces its own pairs */
+  } else if (h->nvt < h->capvt) {
+    slot = &h->vt[h->nvt++];
+  } else if (h->capvt < VT_MAX) {
+    size_t ncap = h->capvt ? h->capvt * 2 : 4;
+    struct vt *nv = realloc(h->vt, ncap * sizeof(*nv));
+
+    if (nv != NULL) {
+      h->vt = nv;
+      h->capvt = ncap;
+      slot = &h->vt[h->nvt++];
     }
   }
   if (slot == NULL) {
-    for (i = 0; i < VT_MAX; ++i) {
+    /* Full: replace the oldest unconfirmed pair, else the least
+     * recently used one. */
+    for (i = 0; i < h->nvt; ++i) {
       v = &h->vt[i];
-      if (slot == NULL || v->last < slot->last) {
+      if (!v->confirmed && (slot == NULL || v->last < slot->last)) {
         slot = v;
       }
+      if (lru == NULL || v->last < lru->last) {
+        lru = v;
+      }
     }
+    if (slot == NULL) {
+      slot = lru;
+    }
+  }
+  if (slot == NULL) {
+    return; /* out of memory with nothing to replace */
   }
   memset(slot, 0, sizeof(*slot));
   slot->used = 1;
@@ -584,12 +609,12 @@ static void vt_learn_locked(struct uh *h, uint16_t lport, uint16_t rport,
  * not a blind guess).  |confirmed_only| for port moves. */
 static int vt_check_locked(struct uh *h, const struct pinfo *pi,
                            int confirmed_only) {
-  int i;
+  size_t i;
 
-  for (i = 0; i < VT_MAX; ++i) {
+  for (i = 0; i < h->nvt; ++i) {
     struct vt *v = &h->vt[i];
 
-    if (!v->used || v->lport != pi->dport || v->rport != pi->sport) {
+    if (v->lport != pi->dport || v->rport != pi->sport) {
       continue;
     }
     if (confirmed_only && !v->confirmed) {

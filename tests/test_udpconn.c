@@ -358,6 +358,66 @@ Test(udpconn, large_fragmented_messages_both_ways) {
   uc_pair_close(&p);
 }
 
+/* Many associations through one pair of UDP ports (every client shares
+ * one fixed UDP port, as sockets on 9899 would): one handle on each side
+ * carries them all, and each keeps its own verification tags. */
+Test(udpconn, many_associations_share_one_udp_port_pair) {
+  enum { NCLI = 40 };
+  gsctp_sock srv, cli[NCLI];
+  gsctp_assoc_change up[NCLI];
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_opt o[2];
+  gsctp_stack_stats base, now;
+  int cport = ts_free_udp_port(), i, got = 0, k;
+
+  ts_stack_start();
+  cr_assert_gt(cport, 0);
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  base = stats();
+  o[0] = opt_i(GSCTP_OPT_UDP_PORT, cport);
+  o[1] = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, udp_port_of(srv));
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_opt q[5];
+    gsctp_sock s = 0;
+    int rc;
+
+    q[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+    q[1] = ts_opt_ip(lo);
+    q[2] = o[0];
+    q[3] = o[1];
+    cr_assert_eq(gsctp_open(&s, q, 4), 0);
+    cli[i] = s;
+    rc = gsctp_connect(s, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up[i]);
+    cr_assert_eq(rc, 0, "client %d: %s", i, gsctp_err_name(rc));
+  }
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "one handle per side for all %d associations", NCLI);
+  for (i = 0; i < NCLI; ++i) {
+    uint8_t m = (uint8_t)i;
+    cr_assert_eq(gsctp_send(cli[i], up[i].assoc_id, 0, &m, 1), 0);
+  }
+  for (k = 0; k < 10000 && got < NCLI; ++k) {
+    gsctp_item it;
+    int rc = ts_recv_next(srv, TS_WAIT_MS, &it);
+
+    cr_assert_eq(rc, 0, "server recv after %d messages: %s", got,
+                 gsctp_err_name(rc));
+    if (!it.is_event) {
+      got++;
+    }
+    gsctp_item_free(&it);
+  }
+  cr_assert_eq(got, NCLI);
+  now = stats();
+  cr_assert_eq(now.udpconn_drop_vtag, base.udpconn_drop_vtag);
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_close(cli[i]);
+  }
+  gsctp_close(srv);
+}
+
 /* ---- shutdown and abort ---- */
 
 Test(udpconn, graceful_shutdown_events) {
