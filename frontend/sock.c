@@ -1316,7 +1316,15 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
       rv = rc;
       break;
     }
-    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+    if (is_connect_outcome(&item, rc, (uint32_t)id) ||
+        (id == 0 && rc == 0 && item.is_event &&
+         item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item.event.u.assoc_change.state == GSCTP_CANT_ASSOC &&
+         item.from.port == target.port &&
+         gsctp_ip_equal(&item.from.ip, &target.ip))) {
+      /* id 0: the association failed (e.g. an ABORT answered the INIT)
+       * before usrsctp_getassocid could see it; its cant_assoc is
+       * recognised by the peer address. */
       const gsctp_assoc_change *ac = &item.event.u.assoc_change;
 
       if (pev != NULL) {
