@@ -1143,3 +1143,62 @@ Test(udpconn, stack_shutdown_frees_everything_and_restarts) {
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 3, NULL);
   uc_pair_close(&p);
 }
+
+/* ---- what goes on the wire ---- */
+
+static pthread_mutex_t g_init_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t g_init_pkt[2][2048]; /* [0] INIT, [1] INIT-ACK */
+static size_t g_init_len[2];
+static size_t g_max_out;
+
+static void init_tap(int outbound, const struct sockaddr *local,
+                     const struct sockaddr *remote, const void *sctp,
+                     size_t len) {
+  const uint8_t *p = sctp;
+
+  (void)local;
+  (void)remote;
+  pthread_mutex_lock(&g_init_mu);
+  if (outbound && len > g_max_out) {
+    g_max_out = len;
+  }
+  if (outbound && len >= 32 && len <= sizeof(g_init_pkt[0]) &&
+      (p[12] == 1 || p[12] == 2) && g_init_len[p[12] - 1] == 0) {
+    memcpy(g_init_pkt[p[12] - 1], p, len);
+    g_init_len[p[12] - 1] = len;
+  }
+  pthread_mutex_unlock(&g_init_mu);
+}
+
+/* The INIT and INIT-ACK a udp_conn socket sends carry no address
+ * parameters and no Supported Address Types (which pion/sctp 1.8.6
+ * rejects), and every parameter is well formed. */
+Test(udpconn, init_carries_no_address_parameters) {
+  uc_pair p;
+  int k;
+
+  ts_stack_start();
+  gsctp_udplink_set_tap(init_tap);
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100000, 1, NULL);
+  gsctp_udplink_set_tap(NULL);
+  pthread_mutex_lock(&g_init_mu);
+  for (k = 0; k < 2; ++k) {
+    const uint8_t *c = g_init_pkt[k] + 12;
+    size_t clen = ts_get16(c + 2), off;
+
+    cr_assert_gt(g_init_len[k], 0, "no %s seen", k ? "INIT-ACK" : "INIT");
+    cr_assert_leq(12 + clen, g_init_len[k]);
+    for (off = 20; off + 4 <= clen;) {
+      uint16_t type = ts_get16(c + off), plen = ts_get16(c + off + 2);
+
+      cr_assert_geq(plen, 4);
+      cr_assert(type != 5 && type != 6 && type != 12,
+                "%s carries parameter type %u", k ? "INIT-ACK" : "INIT", type);
+      off += (plen + 3u) & ~3u;
+    }
+  }
+  cr_log_info("largest udp_conn datagram sent: %zu bytes", g_max_out);
+  pthread_mutex_unlock(&g_init_mu);
+  uc_pair_close(&p);
+}
