@@ -1648,7 +1648,7 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
     return gsctp_sock_gone(sock);
   }
   if (!peer && s->tp != NULL) {
-    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    rv = gsctp_transport_socknames(s, assoc_id, addrs, max, pn);
     gsctp_sock_put(s);
     return rv;
   }

@@ -249,11 +249,28 @@ int gsctp_transport_map_conn(const void *conn, gsctp_ip *pip) {
   return 1;
 }
 
-int gsctp_transport_socknames(gsctp_sockimpl *s, gsctp_addr *addrs, size_t max,
-                              size_t *pn) {
+int gsctp_transport_socknames(gsctp_sockimpl *s, uint32_t assoc_id,
+                              gsctp_addr *addrs, size_t max, size_t *pn) {
   struct sockaddr_storage local;
+  struct socket *so;
 
   gsctp_udplink_ep_local(s->tp->ep, &local, NULL);
+  if (assoc_id != 0 && gsctp_so_enter(s, &so) == 0) {
+    /* An association's local IP: the one its peer sends to (it differs
+     * from the endpoint's when that is bound to the wildcard). */
+    struct sockaddr *list = NULL;
+    int n = usrsctp_getpaddrs(so, (sctp_assoc_t)assoc_id, &list);
+
+    if (n > 0 && list != NULL && list->sa_family == AF_CONN) {
+      (void)gsctp_udplink_handle_addrs(
+        ((const struct sockaddr_conn *)(const void *)list)->sconn_addr, NULL,
+        &local);
+    }
+    if (list != NULL) {
+      usrsctp_freepaddrs(list);
+    }
+    gsctp_so_leave(s);
+  }
   if (max > 0 && addrs != NULL) {
     ip_from_ss(&local, &addrs[0].ip);
     addrs[0].port = s->tp->sctp_port;

@@ -52,9 +52,10 @@ int gsctp_transport_peer_sockaddr(struct gsctp_sockimpl *s, const gsctp_ip *ip,
  */
 int gsctp_transport_map_conn(const void *conn, gsctp_ip *pip);
 
-/* socknames of a udp_conn socket: its endpoint's IP with its SCTP port. */
-int gsctp_transport_socknames(struct gsctp_sockimpl *s, gsctp_addr *addrs,
-                              size_t max, size_t *pn);
+/* socknames of a udp_conn socket: its endpoint's IP (for an
+ * association: the IP its peer sends to) with its SCTP port. */
+int gsctp_transport_socknames(struct gsctp_sockimpl *s, uint32_t assoc_id,
+                              gsctp_addr *addrs, size_t max, size_t *pn);
 
 /* The socket's local UDP port, or -1 if it is not a udp_conn socket. */
 int gsctp_transport_udp_port(struct gsctp_sockimpl *s);

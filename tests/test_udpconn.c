@@ -1202,3 +1202,50 @@ Test(udpconn, init_carries_no_address_parameters) {
   pthread_mutex_unlock(&g_init_mu);
   uc_pair_close(&p);
 }
+
+/* ---- an endpoint bound to the wildcard ---- */
+
+/* A server on 0.0.0.0 answers from the address the client sent to (here
+ * 127.0.0.2, while the kernel would pick 127.0.0.1), so the client, which
+ * only accepts its peer's address, gets the answers; socknames of the
+ * association show that address. */
+Test(udpconn, wildcard_server_answers_from_the_address_it_was_sent_to) {
+  gsctp_opt opts[3];
+  gsctp_sock srv = 0, cli;
+  gsctp_ip two = gsctp_ip_v4(127, 0, 0, 2);
+  gsctp_assoc_change up;
+  gsctp_item it;
+  gsctp_addr a;
+  size_t n = 0;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[1] = opt_i(GSCTP_OPT_UDP_PORT, 0); /* no ip: the wildcard */
+  cr_assert_eq(gsctp_open(&srv, opts, 2), 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cr_assert_eq(gsctp_socknames(srv, 0, &a, 1, &n), 0);
+  cr_assert_eq(a.ip.family, GSCTP_FAMILY_INET);
+  cr_assert_eq(a.ip.u.v4[0], 0, "endpoint sockname %s",
+               ts_addr_str(&a, buf, sizeof(buf)));
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), NULL, 0);
+  rc = gsctp_connect(cli, &two, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect to 127.0.0.2: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  {
+    uint32_t sid = it.event.u.assoc_change.assoc_id;
+    gsctp_item_free(&it);
+    cr_assert_eq(gsctp_socknames(srv, sid, &a, 1, &n), 0);
+    cr_assert(ts_addr_is(&a, &two, (uint16_t)gsctp_port(srv)),
+              "association sockname %s", ts_addr_str(&a, buf, sizeof(buf)));
+    roundtrip(cli, up.assoc_id, srv, 3000, 1, NULL);
+    roundtrip(srv, sid, cli, 3000, 2, &a);
+    cr_assert(ts_addr_is(&a, &two, (uint16_t)gsctp_port(srv)), "from %s",
+              ts_addr_str(&a, buf, sizeof(buf)));
+  }
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
