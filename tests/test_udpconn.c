@@ -1249,3 +1249,84 @@ Test(udpconn, wildcard_server_answers_from_the_address_it_was_sent_to) {
   gsctp_close(cli);
   gsctp_close(srv);
 }
+
+/* ---- remote port moves (RFC 6951 5.4) ---- */
+
+static pthread_mutex_t g_vt_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint16_t g_vt_sport, g_vt_dport;
+static uint32_t g_vt_tag;
+
+/* Records the verification tag of what the server sends the client. */
+static void vtag_tap(int outbound, const struct sockaddr *local,
+                     const struct sockaddr *remote, const void *sctp,
+                     size_t len) {
+  const uint8_t *p = sctp;
+
+  (void)local;
+  (void)remote;
+  pthread_mutex_lock(&g_vt_mu);
+  if (outbound && len >= 16 && ts_get16(p) == g_vt_sport &&
+      ts_get16(p + 2) == g_vt_dport && p[12] != 1) {
+    g_vt_tag = ts_get32(p + 4);
+  }
+  pthread_mutex_unlock(&g_vt_mu);
+}
+
+/* A valid packet (right tag, right CRC) from the peer's IP but a new UDP
+ * port moves the association's remote port there, as after a NAT
+ * rebinding; the peer's next packet from its own port moves it back. */
+Test(udpconn, valid_packet_from_new_port_moves_the_remote_port) {
+  uc_pair p;
+  gsctp_stack_stats before, after;
+  uint8_t pkt[64], got[2048];
+  uint16_t nport;
+  uint32_t tag;
+  int fd, i;
+  ssize_t n = 0;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  pthread_mutex_lock(&g_vt_mu);
+  g_vt_sport = p.srv_port;
+  g_vt_dport = p.cli_port;
+  g_vt_tag = 0;
+  pthread_mutex_unlock(&g_vt_mu);
+  gsctp_udplink_set_tap(vtag_tap);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 100, 1, NULL);
+  gsctp_udplink_set_tap(NULL);
+  pthread_mutex_lock(&g_vt_mu);
+  tag = g_vt_tag;
+  pthread_mutex_unlock(&g_vt_mu);
+  cr_assert_neq(tag, 0);
+
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &nport);
+  cr_assert_geq(fd, 0);
+  /* HEARTBEAT server -> client with the association's tag. */
+  common_header(pkt, p.srv_port, p.cli_port, tag);
+  pkt[12] = 4;
+  pkt[13] = 0;
+  ts_put16(pkt + 14, 12);
+  ts_put16(pkt + 16, 1);
+  ts_put16(pkt + 18, 8);
+  ts_put32(pkt + 20, 0x12345678u);
+  ts_sctp_set_checksum(pkt, 24);
+  before = stats();
+  cr_assert_eq(send_from(fd, p.cli_udp, pkt, 24), 0);
+  /* The client answers (HEARTBEAT-ACK, chunk 5) at the new port. */
+  for (i = 0; i < 100; ++i) {
+    n = ts_udp_recv(fd, got, sizeof(got), 100, NULL);
+    if (n >= 16 && got[12] == 5) {
+      break;
+    }
+  }
+  after = stats();
+  cr_assert_eq(after.udpconn_port_moves, before.udpconn_port_moves + 1);
+  cr_assert(n >= 16 && got[12] == 5, "no HEARTBEAT-ACK at the new port");
+  close(fd);
+  /* The real server's next packet moves it back; data flows again. */
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 3, NULL);
+  after = stats();
+  cr_assert_eq(after.udpconn_port_moves, before.udpconn_port_moves + 2);
+  uc_pair_close(&p);
+}
