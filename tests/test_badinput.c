@@ -2186,6 +2186,15 @@ static gsctp_opt random_opt(rng *r, uint32_t srv_assoc) {
       o.v.i += 3600;
     }
     break;
+  case GSCTP_OPT_ACTIVE:
+    o.v.i = random_value(r);
+    /* A valid active mode would deliver the data the test then reads
+     * with recv to the owner instead (test_active covers those). */
+    if (o.v.i == GSCTP_ACTIVE_TRUE || o.v.i == GSCTP_ACTIVE_ONCE ||
+        GSCTP_ACTIVE_IS_N(o.v.i)) {
+      o.v.i = GSCTP_ACTIVE_FALSE;
+    }
+    break;
   default:
     o.v.i = random_value(r);
     break;
@@ -2212,7 +2221,16 @@ static int setopt_expect(const gsctp_opt *o) {
   case GSCTP_OPT_MODE:
     return int_out(o->v.i, 0, 1) ? GSCTP_EINVAL : 0;
   case GSCTP_OPT_ACTIVE:
-    return o->v.i != 0 ? GSCTP_EOPNOTSUPP : 0;
+    if (o->v.i == GSCTP_ACTIVE_FALSE || o->v.i == GSCTP_ACTIVE_TRUE ||
+        o->v.i == GSCTP_ACTIVE_ONCE) {
+      return 0;
+    }
+    return GSCTP_ACTIVE_IS_N(o->v.i) &&
+               !int_out(GSCTP_ACTIVE_COUNT(o->v.i), -32768, 32767)
+             ? EXPECT_LOOSE
+             : GSCTP_EINVAL;
+  case GSCTP_OPT_NON_BLOCK_SEND:
+    return int_out(o->v.i, 0, 1) ? GSCTP_EINVAL : 0;
   case GSCTP_OPT_BUFFER:
     return int_out(o->v.i, 0, INT_MAX) ? GSCTP_EINVAL : 0;
   case GSCTP_OPT_SNDBUF:

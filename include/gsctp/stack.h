@@ -40,6 +40,12 @@ typedef struct gsctp_stack_config {
   /** Nonzero: run without any UDP encapsulation socket (AF_CONN links
    *  only).  Default 0. */
   int no_udp;
+  /** Nonzero: start usrsctp with usrsctp_init_nothreads(): no timer and
+   *  no UDP threads (implies |no_udp|).  Timers then run only when the
+   *  caller calls gsctp_stack_handle_timers(), so time is virtual; used
+   *  by the conformance runner.  usrsctp still runs its iterator thread,
+   *  so link output functions may be called from it.  Default 0. */
+  int nothreads;
 } gsctp_stack_config;
 
 /**
@@ -96,6 +102,20 @@ GSCTP_EXTERN int gsctp_stack_udp_port(void);
  *   unusable in this process (every later start returns GSCTP_EBUSY).
  */
 GSCTP_EXTERN int gsctp_stack_shutdown(int timeout_ms);
+
+/**
+ * `gsctp_stack_handle_timers` advances the timers of a stack started with
+ * |nothreads| by |elapsed_ms| milliseconds and runs every timer that
+ * expires (retransmissions, delayed SACK, heartbeats, ...).  Must not be
+ * called from a link output function.
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_ENOTCONN: the stack is not running.
+ * GSCTP_EINVAL: the stack runs its own timer thread (not |nothreads|).
+ */
+GSCTP_EXTERN int gsctp_stack_handle_timers(uint32_t elapsed_ms);
 
 /** Counters from the stack (usrsctp's own statistics). */
 typedef struct gsctp_stack_stats {
