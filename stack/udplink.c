@@ -1044,8 +1044,8 @@ void gsctp_udplink_set_sweep_times(int interval_ms, int idle_ms) {
   pthread_mutex_unlock(&g_mu);
 }
 
-void gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn) {
-  __atomic_store_n(&g_tap, fn, __ATOMIC_RELEASE);
+gsctp_udplink_tap_fn gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn) {
+  return __atomic_exchange_n(&g_tap, fn, __ATOMIC_ACQ_REL);
 }
 
 void gsctp_udplink_get_stats(gsctp_udplink_stats *st) {

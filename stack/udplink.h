@@ -121,11 +121,13 @@ void gsctp_udplink_get_stats(gsctp_udplink_stats *st);
  * usrsctp (outbound 0), with the real local and remote UDP addresses
  * and the bare SCTP packet (borrowed).  Called from usrsctp's or the
  * receive thread, never with a udplink lock held; must not block.
+ * Returns the previous hook (the stack installs the pcap tap,
+ * gsctp_tap_udp, at start).
  */
 typedef void (*gsctp_udplink_tap_fn)(int outbound, const struct sockaddr *local,
                                      const struct sockaddr *remote,
                                      const void *sctp, size_t len);
-void gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn);
+gsctp_udplink_tap_fn gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn);
 
 /* Stops the receive thread, deregisters and frees every handle, closes
  * every endpoint socket (at stack shutdown). */

@@ -1054,6 +1054,9 @@ Test(udpconn, udpconn_client_native_server) {
 
 /* ---- capture hook ---- */
 
+/* The hook installed before a test replaced it (the pcap tap). */
+static gsctp_udplink_tap_fn prev_tap;
+
 static pthread_mutex_t g_tap_mu = PTHREAD_MUTEX_INITIALIZER;
 static long g_tap_out, g_tap_in, g_tap_bad;
 static uint16_t g_tap_udp_a, g_tap_udp_b;
@@ -1096,10 +1099,10 @@ Test(udpconn, tap_sees_every_packet_with_real_addresses) {
   g_tap_udp_b = (uint16_t)p.srv_udp;
   pthread_mutex_unlock(&g_tap_mu);
   before = stats();
-  gsctp_udplink_set_tap(tap);
+  prev_tap = gsctp_udplink_set_tap(tap);
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 50000, 1, NULL);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 50000, 2, NULL);
-  gsctp_udplink_set_tap(NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
   after = stats();
   pthread_mutex_lock(&g_tap_mu);
   out = g_tap_out;
@@ -1178,10 +1181,10 @@ Test(udpconn, init_carries_no_address_parameters) {
   int k;
 
   ts_stack_start();
-  gsctp_udplink_set_tap(init_tap);
+  prev_tap = gsctp_udplink_set_tap(init_tap);
   uc_pair_open(&p, GSCTP_FAMILY_INET);
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100000, 1, NULL);
-  gsctp_udplink_set_tap(NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
   pthread_mutex_lock(&g_init_mu);
   for (k = 0; k < 2; ++k) {
     const uint8_t *c = g_init_pkt[k] + 12;
@@ -1291,9 +1294,9 @@ Test(udpconn, valid_packet_from_new_port_moves_the_remote_port) {
   g_vt_dport = p.cli_port;
   g_vt_tag = 0;
   pthread_mutex_unlock(&g_vt_mu);
-  gsctp_udplink_set_tap(vtag_tap);
+  prev_tap = gsctp_udplink_set_tap(vtag_tap);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 100, 1, NULL);
-  gsctp_udplink_set_tap(NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
   pthread_mutex_lock(&g_vt_mu);
   tag = g_vt_tag;
   pthread_mutex_unlock(&g_vt_mu);
