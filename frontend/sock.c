@@ -1981,6 +1981,11 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   s->bufsz = 65536;
   s->remote_udp_port = parent->remote_udp_port;
   s->events = gsctp_event_subscribe_default();
+  if (gsctp_transport_inherit(parent, s) != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
   s->so = so;
   s->owner = gsctp_owner_self_ref();
   if (s->owner == NULL) {

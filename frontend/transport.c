@@ -187,6 +187,28 @@ int gsctp_transport_bind(gsctp_sockimpl *s, struct socket *so,
   return 0;
 }
 
+int gsctp_transport_inherit(const gsctp_sockimpl *parent,
+                            gsctp_sockimpl *child) {
+  struct gsctp_udpconn *tp;
+
+  if (parent->tp == NULL) {
+    return 0;
+  }
+  tp = calloc(1, sizeof(*tp));
+  if (tp == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  *tp = *parent->tp;
+  gsctp_udplink_ep_ref(tp->ep);
+  if (gsctp_udplink_ep_add_port(tp->ep, tp->sctp_port) != 0) {
+    gsctp_udplink_ep_close(tp->ep);
+    free(tp);
+    return GSCTP_ENOMEM;
+  }
+  child->tp = tp;
+  return 0;
+}
+
 void gsctp_transport_release(gsctp_sockimpl *s) {
   struct gsctp_udpconn *tp = s->tp;
 

@@ -32,6 +32,11 @@ struct gsctp_udpconn;
 int gsctp_transport_bind(struct gsctp_sockimpl *s, struct socket *so,
                          const gsctp_ip *ip, int sctp_port, int udp_port);
 
+/* Gives a peeled-off or accepted socket |child| the udp_conn state of
+ * |parent| (same UDP endpoint and SCTP port).  0 or GSCTP_ENOMEM. */
+int gsctp_transport_inherit(const struct gsctp_sockimpl *parent,
+                            struct gsctp_sockimpl *child);
+
 /* Frees s->tp (from sock_free). */
 void gsctp_transport_release(struct gsctp_sockimpl *s);
 

@@ -860,6 +860,12 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   return 0;
 }
 
+void gsctp_udplink_ep_ref(gsctp_udp_ep *ep) {
+  pthread_mutex_lock(&g_mu);
+  ep->refs++;
+  pthread_mutex_unlock(&g_mu);
+}
+
 void gsctp_udplink_ep_close(gsctp_udp_ep *ep) {
   if (ep == NULL) {
     return;

@@ -55,7 +55,10 @@ typedef struct gsctp_udplink_stats {
 int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
                           gsctp_udp_ep **pep);
 
-/* Drops a reference taken by gsctp_udplink_ep_open.  The UDP socket
+/* Takes one more reference on |ep| (a socket sharing it). */
+void gsctp_udplink_ep_ref(gsctp_udp_ep *ep);
+
+/* Drops a reference taken by gsctp_udplink_ep_open or _ep_ref.  The UDP socket
  * closes once no socket and no handle uses the endpoint. */
 void gsctp_udplink_ep_close(gsctp_udp_ep *ep);
 

@@ -1333,3 +1333,92 @@ Test(udpconn, valid_packet_from_new_port_moves_the_remote_port) {
   cr_assert_eq(after.udpconn_port_moves, before.udpconn_port_moves + 2);
   uc_pair_close(&p);
 }
+
+/* ---- peeloff and accept ---- */
+
+/* A peeled-off association keeps the udp_conn transport: real addresses
+ * in names and messages, data both ways, and its handle survives the
+ * sweep while it lives. */
+Test(udpconn, peeloff_keeps_the_transport) {
+  uc_pair p;
+  gsctp_sock po = 0;
+  gsctp_addr a, from;
+  gsctp_opt o;
+  size_t n = 0, nread = 0;
+  gsctp_stack_stats base, now;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  rc = gsctp_peeloff(p.srv, p.srv_up.assoc_id, &po);
+  cr_assert_eq(rc, 0, "peeloff: %s", gsctp_err_name(rc));
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_TRANSPORT;
+  cr_assert_eq(gsctp_getopts(po, &o, 1, &nread), 0);
+  cr_assert_eq(o.v.i, GSCTP_TRANSPORT_UDP_CONN);
+  cr_assert_eq(gsctp_socknames(po, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, p.srv_port), "sockname %s",
+            ts_addr_str(&a, buf, sizeof(buf)));
+  cr_assert_eq(gsctp_peernames(po, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, p.cli_port), "peername %s",
+            ts_addr_str(&a, buf, sizeof(buf)));
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "the peeled-off association's handle was freed");
+  roundtrip(p.cli, p.cli_up.assoc_id, po, 2000, 1, &from);
+  cr_assert(is_ip(&from, GSCTP_FAMILY_INET, p.cli_port));
+  roundtrip(po, 0, p.cli, 2000, 2, &from);
+  cr_assert(is_ip(&from, GSCTP_FAMILY_INET, p.srv_port));
+  /* The parent can close: the peeled-off socket still uses the UDP
+   * socket. */
+  gsctp_close(p.srv);
+  p.srv = 0;
+  roundtrip(p.cli, p.cli_up.assoc_id, po, 3000, 3, NULL);
+  gsctp_close(po);
+  uc_pair_close(&p);
+}
+
+/* A one-to-one server over udp_conn: accept gives a socket on the same
+ * UDP socket with real addresses. */
+Test(udpconn, accept_on_a_stream_server) {
+  gsctp_opt so = opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM);
+  gsctp_sock srv, cli, acc = 0;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up;
+  gsctp_addr a;
+  size_t n = 0;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, &so, 1);
+  cr_assert_eq(gsctp_listen(srv, 5), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), &so, 1);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  rc = gsctp_accept(srv, TS_WAIT_MS, &acc);
+  cr_assert_eq(rc, 0, "accept: %s", gsctp_err_name(rc));
+  cr_assert_eq(udp_port_of(acc), udp_port_of(srv));
+  cr_assert_eq(gsctp_peernames(acc, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)),
+            "peername %s", ts_addr_str(&a, buf, sizeof(buf)));
+  {
+    /* The accepted socket reports its association's comm_up first. */
+    gsctp_item it;
+    rc = ts_recv_next(acc, TS_WAIT_MS, &it);
+    cr_assert_eq(rc, 0);
+    cr_assert(it.is_event && it.event.type == GSCTP_EV_ASSOC_CHANGE &&
+              it.event.u.assoc_change.state == GSCTP_COMM_UP);
+    cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    gsctp_item_free(&it);
+  }
+  roundtrip(cli, up.assoc_id, acc, 5000, 1, NULL);
+  roundtrip(acc, 0, cli, 5000, 2, NULL);
+  gsctp_close(acc);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
