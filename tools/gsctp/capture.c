@@ -12,21 +12,21 @@
 
 #ifdef GSCTP_CLI_HAVE_PCAP
 
-#include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#  include <poll.h>
+#  include <pthread.h>
+#  include <stdatomic.h>
+#  include <stdio.h>
+#  include <stdlib.h>
+#  include <string.h>
 
-#include <pcap/pcap.h>
+#  include <pcap/pcap.h>
 
 /* A whole UDP datagram (64 KiB) with a link header.  libpcap's ring on
  * Linux has one frame per snaplen, so a larger snaplen means fewer frames
  * in the buffer, and a burst beyond them is dropped. */
-#define CAPTURE_SNAPLEN 65600
-#define CAPTURE_BUFFER (32 * 1024 * 1024)
-#define CAPTURE_POLL_MS 50
+#  define CAPTURE_SNAPLEN 65600
+#  define CAPTURE_BUFFER (32 * 1024 * 1024)
+#  define CAPTURE_POLL_MS 50
 
 struct cli_capture {
   pcap_t *p;

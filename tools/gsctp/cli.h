@@ -15,10 +15,10 @@
 #include <gsctp/gsctp.h>
 
 /* Exit statuses (documented in --help and docs/interop.md). */
-#define CLI_EXIT_OK 0       /* everything checked held */
-#define CLI_EXIT_FAIL 1     /* protocol or assertion failure, timeout */
-#define CLI_EXIT_USAGE 2    /* bad command line */
-#define CLI_EXIT_SETUP 3    /* local setup failed (bind, stack, capture) */
+#define CLI_EXIT_OK 0    /* everything checked held */
+#define CLI_EXIT_FAIL 1  /* protocol or assertion failure, timeout */
+#define CLI_EXIT_USAGE 2 /* bad command line */
+#define CLI_EXIT_SETUP 3 /* local setup failed (bind, stack, capture) */
 
 #define CLI_MAX_IPS 8
 #define CLI_MAX_LIST 16
@@ -58,11 +58,11 @@ typedef struct cli_opts {
   int port;        /* local SCTP port, -1 = command's default */
   gsctp_ip remote; /* client: peer address */
   int has_remote;
-  int remote_port; /* client: peer SCTP port, 0 = unset */
-  int ostreams;    /* 0 = default */
-  int instreams;   /* 0 = default */
-  int maxseg;      /* 0 = path MTU */
-  int nodelay;     /* 1 = Nagle off */
+  int remote_port;    /* client: peer SCTP port, 0 = unset */
+  int ostreams;       /* 0 = default */
+  int instreams;      /* 0 = default */
+  int maxseg;         /* 0 = path MTU */
+  int nodelay;        /* 1 = Nagle off */
   int64_t timeout_ms; /* overall deadline, -1 = none */
   int verbose;
   int quiet;

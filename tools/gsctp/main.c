@@ -77,16 +77,15 @@ static void usage_main(FILE *f) {
 
 static void usage_server(FILE *f, int sink) {
   if (sink) {
-    fprintf(f,
-            "usage: gsctp sink [OPTION...]\n"
-            "\n"
-            "Accepts associations and counts the messages and bytes that\n"
-            "arrive; when an association ends it prints its totals and its\n"
-            "throughput:\n"
-            "  sink: assoc 1 ended shutdown_comp: 1000 messages, 1024000\n"
-            "  bytes in 0.512 s (2.00 MB/s, 1953 msg/s)\n"
-            "Events are printed as by `gsctp server` unless --quiet.\n"
-            "\n");
+    fprintf(f, "usage: gsctp sink [OPTION...]\n"
+               "\n"
+               "Accepts associations and counts the messages and bytes that\n"
+               "arrive; when an association ends it prints its totals and its\n"
+               "throughput:\n"
+               "  sink: assoc 1 ended shutdown_comp: 1000 messages, 1024000\n"
+               "  bytes in 0.512 s (2.00 MB/s, 1953 msg/s)\n"
+               "Events are printed as by `gsctp server` unless --quiet.\n"
+               "\n");
   } else {
     fprintf(f,
             "usage: gsctp server [OPTION...]\n"
@@ -188,20 +187,34 @@ static const struct {
   int id;
   int cmds;
 } option_cmds[] = {
-  {OPT_TRANSPORT, ALL},       {OPT_UDP_PORT, ALL},
-  {OPT_REMOTE_UDP, ALL},      {OPT_IP, ALL},
-  {OPT_PORT, ALL},            {OPT_REMOTE, CMD_CLIENT},
-  {OPT_REMOTE_PORT, CMD_CLIENT}, {OPT_OSTREAMS, ALL},
-  {OPT_INSTREAMS, ALL},       {OPT_MAXSEG, ALL},
-  {OPT_NODELAY, ALL},         {OPT_TIMEOUT, ALL},
-  {OPT_PCAP, ALL},            {OPT_PCAP_IF, ALL},
-  {OPT_COUNT, CMD_CLIENT},    {OPT_SIZE, CMD_CLIENT},
-  {OPT_STREAMS, CMD_CLIENT},  {OPT_PPID, CMD_CLIENT},
-  {OPT_ORDER, CMD_CLIENT},    {OPT_UNORDERED, CMD_CLIENT},
-  {OPT_EXPECT_ECHO, CMD_CLIENT}, {OPT_END, ALL},
-  {OPT_EXPECT_END, ALL},      {OPT_ECHO, CMD_SERVER},
-  {OPT_END_AFTER, SRV},       {OPT_ASSOCS, SRV},
-  {'v', ALL},                 {'q', ALL},
+  {OPT_TRANSPORT, ALL},
+  {OPT_UDP_PORT, ALL},
+  {OPT_REMOTE_UDP, ALL},
+  {OPT_IP, ALL},
+  {OPT_PORT, ALL},
+  {OPT_REMOTE, CMD_CLIENT},
+  {OPT_REMOTE_PORT, CMD_CLIENT},
+  {OPT_OSTREAMS, ALL},
+  {OPT_INSTREAMS, ALL},
+  {OPT_MAXSEG, ALL},
+  {OPT_NODELAY, ALL},
+  {OPT_TIMEOUT, ALL},
+  {OPT_PCAP, ALL},
+  {OPT_PCAP_IF, ALL},
+  {OPT_COUNT, CMD_CLIENT},
+  {OPT_SIZE, CMD_CLIENT},
+  {OPT_STREAMS, CMD_CLIENT},
+  {OPT_PPID, CMD_CLIENT},
+  {OPT_ORDER, CMD_CLIENT},
+  {OPT_UNORDERED, CMD_CLIENT},
+  {OPT_EXPECT_ECHO, CMD_CLIENT},
+  {OPT_END, ALL},
+  {OPT_EXPECT_END, ALL},
+  {OPT_ECHO, CMD_SERVER},
+  {OPT_END_AFTER, SRV},
+  {OPT_ASSOCS, SRV},
+  {'v', ALL},
+  {'q', ALL},
   {'h', ALL},
 };
 
@@ -396,8 +409,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char *cmd) {
                            optarg);
       }
       if (gsctp_ip_parse(optarg, &o->ips[o->nips]) != 0) {
-        return usage_error(cmd, "--ip needs a numeric address, not %s",
-                           optarg);
+        return usage_error(cmd, "--ip needs a numeric address, not %s", optarg);
       }
       o->nips++;
       break;
@@ -416,8 +428,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char *cmd) {
       break;
     case OPT_REMOTE_PORT:
       if (parse_num(optarg, 1, 65535, &v) != 0) {
-        return usage_error(cmd, "--remote-port needs 1..65535, not %s",
-                           optarg);
+        return usage_error(cmd, "--remote-port needs 1..65535, not %s", optarg);
       }
       o->remote_port = (int)v;
       break;
@@ -539,8 +550,10 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char *cmd) {
     case OPT_END_AFTER:
     case OPT_ASSOCS:
       if (parse_num(optarg, 1, INT32_MAX, &v) != 0) {
-        return usage_error(cmd, "--end-after and --assocs need a count >= 1, "
-                                "not %s", optarg);
+        return usage_error(cmd,
+                           "--end-after and --assocs need a count >= 1, "
+                           "not %s",
+                           optarg);
       }
       *(c == OPT_END_AFTER ? &o->end_after : &o->assocs) = (long)v;
       break;

@@ -22,11 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define RECV_STEP_MS 100     /* how often loops look at flags and clocks */
-#define SHUTDOWN_MS 3000     /* deadline for gsctp_stack_shutdown() */
+#define RECV_STEP_MS 100      /* how often loops look at flags and clocks */
+#define SHUTDOWN_MS 3000      /* deadline for gsctp_stack_shutdown() */
 #define CAPTURE_LINGER_MS 300 /* let the last packets reach the capture */
-#define MAX_SCAN 100000      /* bound on the echo matcher's search */
+#define MAX_SCAN 100000       /* bound on the echo matcher's search */
+#define WATCHDOG_MS 5000      /* then a stuck client exits anyway */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -47,8 +49,9 @@ static const char *addr_str(const gsctp_addr *a, char *buf, size_t buflen) {
   char ip[GSCTP_IP_STRLEN];
 
   gsctp_ip_format(&a->ip, ip, sizeof(ip));
-  snprintf(buf, buflen, a->ip.family == GSCTP_FAMILY_INET6 ? "[%s]:%u" : "%s:%u",
-           ip, a->port);
+  snprintf(buf, buflen,
+           a->ip.family == GSCTP_FAMILY_INET6 ? "[%s]:%u" : "%s:%u", ip,
+           a->port);
   return buf;
 }
 
@@ -396,10 +399,9 @@ static void srv_data(server *sv, const gsctp_item *it) {
              "ending)\n",
              it->anc.assoc_id, gsctp_err_name(rv));
     } else if (rv != 0) {
-      srv_fail(sv, "echo of %zu bytes on assoc %" PRId64 " stream %" PRId64
-                   ": %s",
-               it->datalen, it->anc.assoc_id, it->anc.stream,
-               gsctp_err_name(rv));
+      srv_fail(
+        sv, "echo of %zu bytes on assoc %" PRId64 " stream %" PRId64 ": %s",
+        it->datalen, it->anc.assoc_id, it->anc.stream, gsctp_err_name(rv));
     }
   }
   if (o->end_after > 0 && a->msgs == o->end_after && !a->ending) {
@@ -455,8 +457,9 @@ int cli_run_server(const cli_opts *o) {
       int64_t left = deadline - cli_now_ms();
 
       if (left <= 0) {
-        srv_fail(&sv, "timeout after %" PRId64 " ms (%ld of %ld associations "
-                      "ended)",
+        srv_fail(&sv,
+                 "timeout after %" PRId64 " ms (%ld of %ld associations "
+                 "ended)",
                  o->timeout_ms, sv.ended, o->assocs);
         break;
       }
@@ -512,7 +515,7 @@ typedef struct client {
   int saw_shutdown; /* sctp_shutdown_event received */
   int timed_out;
   int quit;
-  char fail[512]; /* the first failure, "" if none */
+  char fail[512];   /* the first failure, "" if none */
   uint8_t *matched; /* per message: echo seen */
   long *head;       /* per stream: first message maybe not echoed yet */
 } client;
@@ -572,8 +575,9 @@ static void cl_check_echo(client *c, const gsctp_item *it) {
   long k, first_ordered = -1, found = -1, scanned = 0;
 
   if (s < 0 || s >= o->streams) {
-    cl_fail_locked(c, "echo of %zu bytes on stream %d, which the client "
-                      "never sent on",
+    cl_fail_locked(c,
+                   "echo of %zu bytes on stream %d, which the client "
+                   "never sent on",
                    it->datalen, s);
     return;
   }
@@ -625,6 +629,35 @@ static void cl_check_echo(client *c, const gsctp_item *it) {
   pthread_cond_broadcast(&c->cv);
 }
 
+/* cl_watchdog ends a client that ran out of time or got a signal: it
+ * aborts the association and closes the socket, which wakes a send
+ * blocked on a full send buffer.  gsctp_close() alone does not wake a
+ * send that waits for a peer that stopped acknowledging, so if the main
+ * thread still has not finished WATCHDOG_MS later, the process exits. */
+static void cl_watchdog(client *c) {
+  int64_t until;
+
+  gsctp_abort(c->s.sock, &c->up);
+  gsctp_close(c->s.sock);
+  until = cli_now_ms() + WATCHDOG_MS;
+  for (;;) {
+    pthread_mutex_lock(&c->mu);
+    if (c->quit) {
+      pthread_mutex_unlock(&c->mu);
+      return;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (cli_now_ms() >= until) {
+      printf("FAIL: %s; a send did not return %d ms after the association "
+             "was aborted\n",
+             c->timed_out ? "timeout" : "stopped by a signal", WATCHDOG_MS);
+      fflush(stdout);
+      _exit(CLI_EXIT_FAIL);
+    }
+    sleep_ms(RECV_STEP_MS);
+  }
+}
+
 static void *cl_receiver(void *arg) {
   client *c = arg;
   const cli_opts *o = c->o;
@@ -637,11 +670,11 @@ static void *cl_receiver(void *arg) {
       pthread_mutex_unlock(&c->mu);
       break;
     }
-    if (cli_now_ms() >= c->deadline) {
-      c->timed_out = 1;
+    if (cli_now_ms() >= c->deadline || stop_signal) {
+      c->timed_out = cli_now_ms() >= c->deadline;
       pthread_cond_broadcast(&c->cv);
       pthread_mutex_unlock(&c->mu);
-      gsctp_close(c->s.sock); /* wakes a blocked send */
+      cl_watchdog(c);
       break;
     }
     pthread_mutex_unlock(&c->mu);
@@ -766,8 +799,8 @@ int cli_run_client(const cli_opts *o) {
                      (int)(c.deadline - t0 > 0 ? c.deadline - t0 : 1), &c.up);
   if (rv != 0) {
     if (rv == GSCTP_EASSOC) {
-      printf("FAIL: connect to %s:%d: association failed: %s error=%u\n",
-             ipbuf, o->remote_port, gsctp_assoc_change_state_name(c.up.state),
+      printf("FAIL: connect to %s:%d: association failed: %s error=%u\n", ipbuf,
+             o->remote_port, gsctp_assoc_change_state_name(c.up.state),
              c.up.error);
     } else {
       printf("FAIL: connect to %s:%d: %s\n", ipbuf, o->remote_port,
@@ -800,8 +833,9 @@ int cli_run_client(const cli_opts *o) {
 
   if (o->streams > c.up.outbound_streams) {
     pthread_mutex_lock(&c.mu);
-    cl_fail_locked(&c, "--streams %d but the association has %u outbound "
-                       "streams",
+    cl_fail_locked(&c,
+                   "--streams %d but the association has %u outbound "
+                   "streams",
                    o->streams, c.up.outbound_streams);
     pthread_mutex_unlock(&c.mu);
   }
@@ -832,12 +866,13 @@ int cli_run_client(const cli_opts *o) {
       pthread_mutex_lock(&c.mu);
       c.nsent = i;
       if (c.timed_out) {
-        cl_fail_locked(&c, "timeout after %" PRId64 " ms while sending "
-                           "message #%ld",
+        cl_fail_locked(&c,
+                       "timeout after %" PRId64 " ms while sending "
+                       "message #%ld",
                        o->timeout_ms, i);
       } else {
-        cl_fail_locked(&c, "send of message #%ld (%zu bytes, stream %d): %s",
-                       i, n, msg_stream(o, i), gsctp_err_name(rv));
+        cl_fail_locked(&c, "send of message #%ld (%zu bytes, stream %d): %s", i,
+                       n, msg_stream(o, i), gsctp_err_name(rv));
       }
       pthread_mutex_unlock(&c.mu);
       break;
@@ -882,8 +917,9 @@ int cli_run_client(const cli_opts *o) {
   }
   pthread_mutex_lock(&c.mu);
   if (!c.fail[0] && !cl_wait(&c, assoc_ended, 1) && !c.fail[0]) {
-    cl_fail_locked(&c, "timeout after %" PRId64 " ms waiting for the "
-                       "association to end (%s)",
+    cl_fail_locked(&c,
+                   "timeout after %" PRId64 " ms waiting for the "
+                   "association to end (%s)",
                    o->timeout_ms,
                    o->end == END_WAIT ? "waiting for the peer" : "ending it");
   }
@@ -905,14 +941,12 @@ int cli_run_client(const cli_opts *o) {
            c.nsent, bytes, o->streams, secs,
            secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
     if (o->expect_echo) {
-      printf("; %ld echoes verified (%ld unordered)", c.nechoed,
-             c.nunordered);
+      printf("; %ld echoes verified (%ld unordered)", c.nechoed, c.nunordered);
     } else {
       printf("; received %ld messages", c.nreceived);
     }
     printf("; ended %s%s in %.3f s\n",
-           c.final_state ? gsctp_assoc_change_state_name(c.final_state)
-                         : "not",
+           c.final_state ? gsctp_assoc_change_state_name(c.final_state) : "not",
            c.saw_shutdown ? " (after the peer's shutdown)" : "",
            (double)(t_end - t0) / 1000.0);
   }
