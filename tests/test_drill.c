@@ -317,6 +317,62 @@ Test(drill, syntax_errors_name_the_line) {
   cleanup(&r);
 }
 
+Test(drill, ifdef_blocks_and_defines) {
+  drill_run r;
+  static const char script[] =
+    "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+    "+0.0 bind(3, ..., ...) = 0\n"
+    "#ifdef FreeBSD\n"
+    "+0.0 `sysctl -w net.inet.sctp.ecn_enable=0`\n"
+    "#endif\n"
+    "#ifdef Linux\n"
+    "+0.0 listen(3, 1) = -1 EINVAL\n"
+    "#endif\n"
+    "#ifdef gsctp\n"
+    "+0.0 listen(3, 1) = 0\n"
+    "#endif\n";
+
+  /* gsctp blocks are kept, other platforms' blocks dropped */
+  run_drill(&r, "ifdef", script, NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+  /* -D keeps a platform's block (line numbers stay those of the file) */
+  run_drill(&r, "ifdef", script, "-D linux");
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 7: listen returned 0, expected -1 EINVAL");
+  cleanup(&r);
+  run_drill(&r, "ifdef",
+            "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+            "#ifdef Linux\n",
+            NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 2: #ifdef without #endif");
+  cleanup(&r);
+}
+
+Test(drill, trailing_chunk_ellipsis) {
+  drill_run r;
+
+  /* "; ..." accepts further chunks; without it they are a mismatch */
+  run_drill(&r, "chunkell",
+            PASSIVE_HANDSHAKE
+            "+0.0 < sctp: CHUNK[type=0xef, flgs=0, len=4]; DATA[flgs=BE, "
+            "len=116, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.0 > sctp: ERROR[flgs=0, ...]; ...\n",
+            NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+  run_drill(&r, "chunkell2",
+            PASSIVE_HANDSHAKE
+            "+0.0 < sctp: CHUNK[type=0xef, flgs=0, len=4]; DATA[flgs=BE, "
+            "len=116, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.0 > sctp: ERROR[flgs=0, ...]\n",
+            NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "unexpected extra chunk 2: SACK (type 3)");
+  cleanup(&r);
+}
+
 Test(drill, xfail_marks_expected_failures) {
   drill_run r;
 

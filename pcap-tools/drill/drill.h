@@ -99,6 +99,10 @@ typedef struct script {
 int script_parse(script *s, const char *path, const char *text, char *err,
                  size_t errlen);
 void script_free(script *s);
+/* Adds |name| (borrowed, must outlive parsing) to the names whose
+ * `#ifdef name` blocks are kept; "gsctp" is always defined.  Returns 0,
+ * or -1 when too many are defined. */
+int script_define(const char *name);
 
 /* ---- wire model (wire.c) ---- */
 
