@@ -279,8 +279,14 @@ Test(drill, unsupported_constructs_are_reported) {
      "unsupported: field 'bogus' in INIT"},
     {"0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
      "+0.0 bind(3, ..., ...) = 0\n"
-     "+0.0 connect(3, ..., ...) = 0\n",
-     "unsupported: connect would block on fd 3"},
+     "+0.0 listen(3, 1) = 0\n"
+     "+0.0...+1.0 accept(3, ..., ...) = 4\n"
+     "+0.0...+1.0 accept(3, ..., ...) = 5\n",
+     "unsupported: accept would block on fd 3 while the blocking call of "
+     "line 4 has not returned"},
+    {"0.0 gs_open(port=8080) = {ok, 1}\n"
+     "+0.0...+1.0 gs_recv(1) = {error, timeout}\n",
+     "unsupported: start...end times for gen_sctp lines"},
   };
   size_t i;
 
@@ -292,6 +298,59 @@ Test(drill, unsupported_constructs_are_reported) {
     expect_in(&r, cases[i].msg);
     cleanup(&r);
   }
+}
+
+Test(drill, blocking_calls_return_at_their_end_time) {
+  drill_run r;
+  static const char handshake[] =
+    "+0.0 > sctp: INIT[flgs=0, tag=1, a_rwnd=..., os=..., is=..., tsn=1, "
+    "...]\n"
+    "+0.1 < sctp: INIT_ACK[flgs=0, tag=2, a_rwnd=1500, os=1, is=1, tsn=1, "
+    "STATE_COOKIE[len=..., val=...]]\n"
+    "+0.0 > sctp: COOKIE_ECHO[flgs=0, len=..., val=...]\n"
+    "+0.1 < sctp: COOKIE_ACK[flgs=0]\n";
+  char script[2048];
+
+  /* a blocking connect returns when COOKIE-ACK arrives (0.2 s), a
+   * blocking read when the DATA does (0.5 s after it started) */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0...+0.2 connect(3, ..., ...) = 0\n"
+           "%s"
+           "+0.0...+0.5 read(3, ..., 1000) = 100\n"
+           "+0.5 < sctp: DATA[flgs=BE, len=116, tsn=1, sid=0, ssn=0, "
+           "ppid=0]\n",
+           handshake);
+  run_drill(&r, "blocking", script, NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+
+  /* the same connect scripted to return at once fails, with a hint */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0 connect(3, ..., ...) = 0\n"
+           "%s",
+           handshake);
+  run_drill(&r, "blocking2", script, NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 3: blocking connect had not returned by 0.005000 s "
+                "(expected at 0.000000 s); write start...end times");
+  cleanup(&r);
+
+  /* returning too early is a timing error too */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0...+1.0 connect(3, ..., ...) = 0\n"
+           "%s",
+           handshake);
+  run_drill(&r, "blocking3", script, NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 3: timing: blocking connect returned at 0.200000 s, "
+                "expected at 1.000000 s");
+  cleanup(&r);
 }
 
 Test(drill, syntax_errors_name_the_line) {

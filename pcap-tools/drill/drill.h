@@ -49,11 +49,13 @@ const val *val_field(const val *v, const char *name);
 /* ---- events ---- */
 
 typedef enum time_kind {
-  TM_ABS,   /* t */
-  TM_REL,   /* +t */
-  TM_ANY,   /* * */
-  TM_RANGE, /* a~b (absolute ends) */
-  TM_RRANGE /* +a~+b (relative ends) */
+  TM_ABS,    /* t */
+  TM_REL,    /* +t */
+  TM_ANY,    /* * */
+  TM_RANGE,  /* a~b (absolute ends) */
+  TM_RRANGE, /* +a~+b (relative ends) */
+  TM_BLOCK,  /* a...b: a blocking call starting at a, returning at b */
+  TM_RBLOCK  /* +a...+b */
 } time_kind;
 
 typedef enum ev_kind {

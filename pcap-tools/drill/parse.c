@@ -491,6 +491,13 @@ static val *parse_term(lexer *lx) {
       parse_items(lx, v, ']');
       return v;
     }
+    if (lx->tok == '(') { /* htons(8080), inet_addr("1.2.3.4"), ... */
+      next(lx);
+      v = vnew(V_NAMED, line);
+      v->text = xstrdup(name);
+      parse_items(lx, v, ')');
+      return v;
+    }
     if (lx->tok == '{') { /* record literal: name{...} */
       next(lx);
       v = vnew(V_NAMED, line);
@@ -592,6 +599,31 @@ static int parse_time(lexer *lx, event *e) {
     return -1;
   }
   e->tk = rel ? TM_REL : TM_ABS;
+  if (lx->tok == TK_ELLIPSIS) { /* start...end of a blocking call */
+    int rel2 = 0;
+    next(lx);
+    if (lx->tok == '+') {
+      rel2 = 1;
+      next(lx);
+    }
+    if (rel != rel2) {
+      lex_error(lx, lx->tline,
+                "a blocking call's times must be both "
+                "absolute or both relative");
+      return -1;
+    }
+    if (parse_time_num(lx, &e->t2_us) != 0) {
+      return -1;
+    }
+    if (e->t2_us < e->t1_us) {
+      lex_error(lx, lx->tline,
+                "a blocking call cannot return before it "
+                "starts");
+      return -1;
+    }
+    e->tk = rel ? TM_RBLOCK : TM_BLOCK;
+    return 0;
+  }
   if (lx->tok == '~') {
     int rel2 = 0;
     next(lx);
@@ -957,18 +989,28 @@ static int parse_text(script *s, const char *path, const char *text, char *err,
                   "outbound packets");
         break;
       }
+      if (e->tk == TM_BLOCK || e->tk == TM_RBLOCK) {
+        lex_error(&lx, e->line,
+                  "start...end times are only allowed for system calls");
+        break;
+      }
     } else if (lx.tok == TK_IDENT) {
       e->kind = EV_SYSCALL;
       if (parse_syscall(&lx, e) != 0) {
         break;
       }
-      if (e->tk != TM_ABS && e->tk != TM_REL) {
+      if (e->tk != TM_ABS && e->tk != TM_REL && e->tk != TM_BLOCK &&
+          e->tk != TM_RBLOCK) {
         lex_error(&lx, e->line,
                   "'*' and time ranges are only allowed for "
                   "outbound packets");
         break;
       }
     } else if (lx.tok == TK_SHELL) {
+      if (e->tk != TM_ABS && e->tk != TM_REL) {
+        lex_error(&lx, e->line, "a shell command takes a plain time");
+        break;
+      }
       e->kind = EV_SHELL;
       e->shell = xstrdup(lx.text);
       next(&lx);
