@@ -8,7 +8,7 @@
  * run on usrsctp's iterator thread, so it only appends to a locked queue
  * (and the pcap).  Time is virtual: the runner advances it in 1 ms steps
  * with gsctp_stack_handle_timers(), so a 60 s retransmission script runs
- * in well under a second.
+ * in in a fraction of a second.
  *
  * packetdrill system calls map onto usrsctp's socket calls on AF_CONN
  * sockets, all non-blocking inside (a call that would block on a socket
