@@ -229,6 +229,10 @@ Test(drill, early_packet_fails_timing) {
   cleanup(&r);
 }
 
+/* 100 kB messages: each fits an empty send buffer (no emsgsize), and
+ * 16 of them (1.6 MB) fill any default buffer, so a send blocks */
+#define SEND_100K "+0.0 gs_send(1, assoc=1, stream=0, len=100000) = ok\n"
+
 Test(drill, hanging_script_times_out) {
   drill_run r;
   int64_t t0 = ts_now_ms();
@@ -245,9 +249,9 @@ Test(drill, hanging_script_times_out) {
             "+0.0 > sctp: COOKIE_ECHO[flgs=0, len=..., val=...]\n"
             "+0.1 < sctp: COOKIE_ACK[flgs=0]\n"
             "+0.0 gs_recv(1) = {ok, sctp_assoc_change{state=comm_up, "
-            "assoc_id=1}}\n"
-            "+0.0 gs_send(1, assoc=1, stream=0, len=1000000) = ok\n"
-            "+0.0 gs_send(1, assoc=1, stream=0, len=1000000) = ok\n",
+            "assoc_id=1}}\n" SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K
+              SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K
+                SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K,
             "--timeout 2");
   cr_assert_eq(r.status, 1, "%s", r.out);
   expect_in(&r, "TIMED OUT");
