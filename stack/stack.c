@@ -26,6 +26,8 @@
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
 #include "stack_int.h"
+#include "udplink.h"
+#include "tap.h"
 
 enum { STACK_STOPPED = 0, STACK_RUNNING, STACK_BROKEN };
 
@@ -175,6 +177,8 @@ static int env_port(int *pport) {
 static void apply_sysctls(void) {
   /* Verify CRC32c on every packet, loopback included. */
   usrsctp_sysctl_set_sctp_no_csum_on_loopback(0);
+  /* ... and compute it with the SSE4.2 instruction (crc32c.c). */
+  (void)gsctp_crc32c_enable();
 }
 
 /* Start with g_lock held. */
@@ -187,6 +191,9 @@ static int start_locked(int want_port, int no_udp, int nothreads) {
   if (g_state == STACK_BROKEN) {
     return GSCTP_EBUSY;
   }
+  /* The gsctp-owned UDP transport reports its datagrams to the capture
+   * tap with their real addresses. */
+  gsctp_udplink_set_tap(gsctp_tap_udp);
   if (!no_udp) {
     if (want_port == -1) {
       rv = env_port(&port);
@@ -262,6 +269,9 @@ int gsctp_stack_start(const gsctp_stack_config *cfg) {
   pthread_mutex_lock(&g_lock);
   rv = start_locked(cfg->udp_port, cfg->no_udp, cfg->nothreads);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -271,6 +281,9 @@ int gsctp_stack_ensure(void) {
   pthread_mutex_lock(&g_lock);
   rv = g_state == STACK_RUNNING ? 0 : start_locked(-1, 0, 0);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -284,6 +297,9 @@ int gsctp_stack_start_port(int port) {
     rv = start_locked(port, 0, 0);
   }
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -384,6 +400,7 @@ int gsctp_stack_shutdown(int timeout_ms) {
     close_all();
   }
   gsctp_link_shutdown_all();
+  gsctp_udplink_shutdown_all();
 
   f = calloc(1, sizeof(*f));
   if (f == NULL) {
@@ -467,5 +484,23 @@ int gsctp_stack_get_stats(gsctp_stack_stats *pstats) {
   pstats->out_of_the_blue = st.sctps_outoftheblue;
   pstats->retransmits =
     (uint64_t)st.sctps_sendretransdata + st.sctps_sendfastretrans;
+  {
+    gsctp_udplink_stats u;
+
+    gsctp_udplink_get_stats(&u);
+    pstats->udpconn_datagrams_in = u.datagrams_in;
+    pstats->udpconn_datagrams_out = u.datagrams_out;
+    pstats->udpconn_send_errors = u.send_errors;
+    pstats->udpconn_drop_checksum = u.drop_checksum;
+    pstats->udpconn_drop_malformed = u.drop_malformed;
+    pstats->udpconn_drop_init = u.drop_init;
+    pstats->udpconn_drop_vtag = u.drop_vtag;
+    pstats->udpconn_drop_unknown = u.drop_unknown + u.drop_not_ours;
+    pstats->udpconn_drop_limit = u.drop_limit;
+    pstats->udpconn_no_listener = u.no_listener;
+    pstats->udpconn_port_moves = u.port_moves;
+    pstats->udpconn_handles = u.handles;
+    pstats->udpconn_endpoints = u.endpoints;
+  }
   return 0;
 }

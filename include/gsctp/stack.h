@@ -12,6 +12,9 @@
  *  - UDP encapsulation (RFC 6951) through usrsctp's own UDP socket, one
  *    local UDP port per process (GSCTP_UDP_PORT, default 9899; 0 picks a
  *    free port);
+ *  - UDP encapsulation (RFC 6951) on UDP sockets gsctp owns, per socket
+ *    (GSCTP_TRANSPORT_UDP_CONN, gsctp/sctp.h), reaching usrsctp through
+ *    AF_CONN; every datagram is checked first (the udpconn_* counters);
  *  - AF_CONN links (see gsctp/link.h): in-memory links and user links.
  */
 #ifndef GSCTP_STACK_H
@@ -128,6 +131,42 @@ typedef struct gsctp_stack_stats {
   uint64_t out_of_the_blue;
   /** DATA chunks retransmitted on timeout or fast retransmit. */
   uint64_t retransmits;
+  /* The udp_conn transport (GSCTP_TRANSPORT_UDP_CONN): gsctp checks every
+   * datagram before usrsctp sees it; drops are counted here, not in
+   * the usrsctp counters above (docs/architecture.md). */
+  /** udp_conn: datagrams read from gsctp's UDP sockets. */
+  uint64_t udpconn_datagrams_in;
+  /** udp_conn: datagrams sent. */
+  uint64_t udpconn_datagrams_out;
+  /** udp_conn: sends that failed (a loss, which SCTP recovers). */
+  uint64_t udpconn_send_errors;
+  /** udp_conn: dropped for a wrong CRC32c. */
+  uint64_t udpconn_drop_checksum;
+  /** udp_conn: dropped as malformed (short, bad chunk length, bundling,
+   *  INIT with a non-zero or other packets with a zero tag). */
+  uint64_t udpconn_drop_malformed;
+  /** udp_conn: INIT/INIT-ACK dropped for bad parameters (a parameter
+   *  length of 0 or past the chunk, 0 streams, tag 0, incomplete AUTH). */
+  uint64_t udpconn_drop_init;
+  /** udp_conn: dropped for a verification tag the association does not
+   *  use (RFC 9260 8.5). */
+  uint64_t udpconn_drop_vtag;
+  /** udp_conn: dropped as coming from a remote UDP address that has no
+   *  association (and not an INIT), or an INIT to a port the receiving
+   *  UDP socket does not serve. */
+  uint64_t udpconn_drop_unknown;
+  /** udp_conn: INITs from new remotes refused (too many per socket). */
+  uint64_t udpconn_drop_limit;
+  /** udp_conn: INITs for a port that does not listen (answered with an
+   *  ABORT, as RFC 9260 8.4 says). */
+  uint64_t udpconn_no_listener;
+  /** udp_conn: remote UDP ports updated from a valid packet (RFC 6951
+   *  5.4, e.g. a NAT rebinding). */
+  uint64_t udpconn_port_moves;
+  /** udp_conn: remote addresses (AF_CONN handles) now. */
+  uint64_t udpconn_handles;
+  /** udp_conn: local UDP sockets now. */
+  uint64_t udpconn_endpoints;
 } gsctp_stack_stats;
 
 /**
