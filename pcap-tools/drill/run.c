@@ -8,11 +8,13 @@
  * run on usrsctp's iterator thread, so it only appends to a locked queue
  * (and the pcap).  Time is virtual: the runner advances it in 1 ms steps
  * with gsctp_stack_handle_timers(), so a 60 s retransmission script runs
- * in in a fraction of a second.
+ * in a fraction of a second (vclock.c keeps gettimeofday() in step).
  *
  * packetdrill system calls map onto usrsctp's socket calls on AF_CONN
- * sockets, all non-blocking inside (a call that would block on a socket
- * the script left blocking is reported as unsupported, never waited on).
+ * sockets, all non-blocking inside.  A call that would block on a socket
+ * the script left blocking becomes the one pending call, retried as
+ * virtual time passes and packets arrive, and must return at its
+ * scripted end time (see retry_pending).
  * The gs_* lines call the gen_sctp front end (gsctp_open, ...), with
  * non-blocking forms only (connect_init, recv with timeout 0).
  */
