@@ -1891,7 +1891,15 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
       rv = rc;
       break;
     }
-    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+    if (is_connect_outcome(&item, rc, (uint32_t)id) ||
+        (id == 0 && rc == 0 && item.is_event &&
+         item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item.event.u.assoc_change.state == GSCTP_CANT_ASSOC &&
+         item.from.port == target.port &&
+         gsctp_ip_equal(&item.from.ip, &target.ip))) {
+      /* id 0: the association failed (e.g. an ABORT answered the INIT)
+       * before usrsctp_getassocid could see it; its cant_assoc is
+       * recognised by the peer address. */
       const gsctp_assoc_change *ac = &item.event.u.assoc_change;
 
       if (pev != NULL) {
@@ -1978,6 +1986,11 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   s->bufsz = 65536;
   s->remote_udp_port = parent->remote_udp_port;
   s->events = gsctp_event_subscribe_default();
+  if (gsctp_transport_inherit(parent, s) != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
   s->so = so;
   s->owner = gsctp_owner_self_ref();
   if (s->owner == NULL) {
@@ -2461,7 +2474,7 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
     return gsctp_sock_gone(sock);
   }
   if (!peer && s->tp != NULL) {
-    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    rv = gsctp_transport_socknames(s, assoc_id, addrs, max, pn);
     gsctp_sock_put(s);
     return rv;
   }
