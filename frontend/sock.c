@@ -198,6 +198,7 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
+    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
     usrsctp_close(so);
   }
 }
@@ -1472,6 +1473,10 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
     usrsctp_set_upcall(so, NULL, NULL);
+    /* non_block_send made the socket non-blocking, and usrsctp's close
+     * ignores linger on a non-blocking socket: close the same way with
+     * and without it. */
+    (void)usrsctp_set_non_blocking(so, 0);
     usrsctp_close(so);
   }
   return 0;
