@@ -185,15 +185,18 @@ Test(opts_elem, debug_traces_option_calls_to_stderr) {
   set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 1)); /* debug off: silent */
   set1(s, opt_i(GSCTP_OPT_DEBUG, 1));
   set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 0));
+  cr_assert_eq(get1(s, GSCTP_OPT_DEBUG).v.i, 1);
+  set1(s, opt_i(GSCTP_OPT_DEBUG, 0));
+  set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 1)); /* off again: silent */
   fflush(stderr);
   dup2(saved, 2);
   close(saved);
-  cr_assert_eq(get1(s, GSCTP_OPT_DEBUG).v.i, 1);
   n = pread(fd, buf, sizeof(buf) - 1, 0);
   cr_assert_gt(n, 0, "debug on wrote nothing");
   buf[n] = '\0';
   cr_assert_not_null(strstr(buf, "setopts sctp_nodelay"), "trace: %s", buf);
-  cr_assert_null(strstr(buf, "sctp_nodelay=1"), "trace before debug on: %s",
+  cr_assert_not_null(strstr(buf, "getopts debug -> ok"), "trace: %s", buf);
+  cr_assert_null(strstr(buf, "sctp_nodelay=1"), "trace while debug was off: %s",
                  buf);
   close(fd);
   gsctp_close(s);
