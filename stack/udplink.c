@@ -1239,6 +1239,7 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
       vt_learn_locked(h, get16(p), get16(p + 2), itag, get32(p + 4));
     }
   }
+  h->last_ms = now_ms(); /* the sweep frees only handles idle both ways */
   remote = h->remote;
   rlen = h->rlen;
   local = ep->local;
