@@ -179,6 +179,21 @@ static void basic(int family) {
   /* The server's comm_up came from the client's real address. */
   cr_assert(is_ip(&p.srv_up_from, family, p.cli_port), "comm_up from %s",
             ts_addr_str(&p.srv_up_from, buf, sizeof(buf)));
+  /* usrsctp confirms the peer's address after comm_up
+   * (sctp_paddr_change): its address is the real one too. */
+  {
+    gsctp_item it;
+    int rc =
+      ts_recv_event(p.srv, GSCTP_EV_PADDR_CHANGE, -1, TS_WAIT_MS, &it, NULL);
+    cr_assert_eq(rc, 0, "server paddr_change: %s", gsctp_err_name(rc));
+    a[0] = it.event.u.paddr_change.addr;
+    from = it.from;
+    gsctp_item_free(&it);
+    cr_assert(is_ip(&a[0], family, p.cli_port), "paddr_change addr %s",
+              ts_addr_str(&a[0], buf, sizeof(buf)));
+    cr_assert(is_ip(&from, family, p.cli_port), "paddr_change from %s",
+              ts_addr_str(&from, buf, sizeof(buf)));
+  }
 
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, &from);
   cr_assert(is_ip(&from, family, p.cli_port), "data from %s",
