@@ -2004,43 +2004,18 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   return 0;
 }
 
-/* Options a peeled-off socket takes from its parent (OTP copies mode,
- * buffer, non_block_send and, since 27.2, socket options such as
- * priority, sctp_nodelay and linger).  By name, so that options other
- * modules add are inherited once they exist. */
-static const char *const inherited[] = {
-  "mode",   "buffer",       "non_block_send", "sndbuf",
-  "recbuf", "sctp_nodelay", "priority",       "linger",
-};
-
+/* Options a peeled-off (or accepted) socket takes from its parent: OTP
+ * copies mode, buffer, non_block_send and, since 27.2, socket options
+ * such as priority, sctp_nodelay and linger; gsctp_opts_inherit copies
+ * the socket-level ones.  Active mode is not inherited. */
 static void inherit_options(gsctp_sockimpl *parent, gsctp_sockimpl *child) {
-  gsctp_opt ev;
-  int name;
+  int nbs;
 
-  for (name = 1; name < GSCTP_OPT__COUNT; ++name) {
-    const char *nm = gsctp_opt_name(name);
-    size_t i;
-
-    for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); ++i) {
-      if (strcmp(nm, inherited[i]) == 0) {
-        gsctp_opt o;
-        size_t n = 0;
-
-        memset(&o, 0, sizeof(o));
-        o.name = name;
-        if (gsctp_getopts(parent->handle, &o, 1, &n) == 0 && n == 1) {
-          (void)gsctp_opts_apply(child, &o, 1, GSCTP_APPLY_SETOPTS);
-        }
-        break;
-      }
-    }
-  }
-  memset(&ev, 0, sizeof(ev));
-  ev.name = GSCTP_OPT_SCTP_EVENTS;
+  (void)gsctp_opts_inherit(parent, child);
   pthread_mutex_lock(&parent->mu);
-  ev.v.events = parent->events;
+  nbs = parent->non_block_send;
   pthread_mutex_unlock(&parent->mu);
-  (void)gsctp_opts_apply(child, &ev, 1, GSCTP_APPLY_SETOPTS);
+  (void)gsctp_sock_set_non_block_send(child, nbs);
 }
 
 int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {

@@ -198,13 +198,29 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h,
   pthread_mutex_unlock(&g_mu);
 }
 
+/* Reads until gsctp_capture_stop() breaks the loop, then drains what the
+ * kernel still holds without blocking, so that a packet sent just before
+ * the stop is in the file. */
 static void *live_thread(void *arg) {
+  char errbuf[PCAP_ERRBUF_SIZE];
   pcap_t *p = arg;
+  int i;
 
   while (!atomic_load(&g_live_stop)) {
     int rv = pcap_dispatch(p, -1, live_cb, NULL);
-    if (rv == PCAP_ERROR || rv == PCAP_ERROR_BREAK) {
+    if (rv == PCAP_ERROR) {
+      return NULL;
+    }
+    if (rv == PCAP_ERROR_BREAK) {
       break;
+    }
+  }
+  if (pcap_setnonblock(p, 1, errbuf) == 0) {
+    for (i = 0; i < 1000; ++i) {
+      int rv = pcap_dispatch(p, -1, live_cb, NULL);
+      if (rv != PCAP_ERROR_BREAK && rv <= 0) {
+        break; /* a pending break request is cleared by returning */
+      }
     }
   }
   return NULL;

@@ -404,14 +404,44 @@ Test(opts_records, peer_addr_params_sackdelay_acts_on_the_association) {
   ts_pair_close(&p);
 }
 
+static uint32_t hb_sent(void) {
+  struct sctpstat st;
+  memset(&st, 0, sizeof(st));
+  usrsctp_get_stat(&st);
+  return st.sctps_sendheartbeat;
+}
+
+static uint32_t hb_acks(void) {
+  struct sctpstat st;
+  memset(&st, 0, sizeof(st));
+  usrsctp_get_stat(&st);
+  return st.sctps_recvheartbeatack;
+}
+
+/* Waits (bounded) until no heartbeat was sent for 500 ms. */
+static void hb_quiet(void) {
+  int64_t end = ts_now_ms() + TS_WAIT_MS;
+  uint32_t n = hb_sent();
+  int64_t since = ts_now_ms();
+
+  while (ts_now_ms() < end && ts_now_ms() - since < 500) {
+    ts_sleep_ms(20);
+    if (hb_sent() != n) {
+      n = hb_sent();
+      since = ts_now_ms();
+    }
+  }
+}
+
 Test(opts_records, peer_addr_params_hb_demand_sends_a_heartbeat) {
   gsctp_opt o;
-  gsctp_paddrinfo before, after;
+  uint32_t acks;
   int64_t end;
   ts_pair p;
 
   ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
-  before = paddrinfo_of(p.cli, p.cli_up.assoc_id, &p.ip, p.srv_port);
+  hb_quiet();
+  acks = hb_acks();
   memset(&o, 0, sizeof(o));
   o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
   o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
@@ -420,18 +450,40 @@ Test(opts_records, peer_addr_params_hb_demand_sends_a_heartbeat) {
   o.v.paddrparams.address.port = p.srv_port;
   o.v.paddrparams.flags = GSCTP_SPP_HB_DEMAND;
   set1(p.cli, o);
-  /* The heartbeat's round trip confirms the path / updates srtt. */
+  /* One HEARTBEAT goes out now and its ACK comes back (the default
+   * interval is 30 s, so nothing else would send one). */
   end = ts_now_ms() + TS_WAIT_MS;
+  while (hb_acks() == acks && ts_now_ms() < end) {
+    ts_sleep_ms(10);
+  }
+  cr_assert_gt(hb_acks(), acks, "no HEARTBEAT-ACK after hb_demand");
+  ts_pair_close(&p);
+}
+
+Test(opts_records, peer_addr_params_hbinterval_sets_the_heartbeat_rate) {
+  gsctp_opt o;
+  uint32_t n0, n;
+  int64_t end;
+  ts_pair p;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
+  hb_quiet();
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  o.v.paddrparams.assoc_id = p.cli_up.assoc_id;
+  o.v.paddrparams.hbinterval = 100;
+  o.v.paddrparams.flags = GSCTP_SPP_HB_ENABLE;
+  set1(p.cli, o);
+  /* Interval 100 ms + RTO (>= 1 s): a heartbeat every ~1.1-1.6 s, where
+   * the default (30 s) sends none in this window. */
+  n0 = hb_sent();
+  end = ts_now_ms() + 8000;
   do {
-    after = paddrinfo_of(p.cli, p.cli_up.assoc_id, &p.ip, p.srv_port);
-    if (after.state == GSCTP_PADDR_ACTIVE) {
-      break;
-    }
-    ts_sleep_ms(20);
-  } while (ts_now_ms() < end);
-  cr_assert_eq(after.state, GSCTP_PADDR_ACTIVE, "state %s (before: %s)",
-               gsctp_paddr_state_name(after.state),
-               gsctp_paddr_state_name(before.state));
+    ts_sleep_ms(50);
+    n = hb_sent();
+  } while (n - n0 < 2 && ts_now_ms() < end);
+  cr_assert_geq(n - n0, 2, "%u heartbeats in 8 s with hbinterval 100", n - n0);
   ts_pair_close(&p);
 }
 

@@ -151,4 +151,12 @@ typedef struct run_opts {
  * unsupported constructs (message in |err|). */
 int run_script(script *s, const run_opts *o, char *err, size_t errlen);
 
+/* ---- virtual wall clock (vclock.c) ---- */
+
+/* Starts the virtual clock at 0: from now on gettimeofday() in this
+ * process (usrsctp's too) returns the start time plus virtual time. */
+void vclock_start(void);
+/* Sets the virtual time (µs since vclock_start). */
+void vclock_set(int64_t vnow_us);
+
 #endif /* GSCTP_DRILL_H */

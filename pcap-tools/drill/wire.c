@@ -311,8 +311,10 @@ static const pdesc *tlv_by_type(const pdesc *tab, size_t n, int t) {
   return NULL;
 }
 
+/* `...`, an omitted value, or a list that is just `[...]` */
 static int is_ellipsis(const val *v) {
-  return v == NULL || v->kind == V_ELLIPSIS;
+  return v == NULL || v->kind == V_ELLIPSIS ||
+         (v->kind == V_LIST && v->n == 1 && v->items[0]->kind == V_ELLIPSIS);
 }
 
 /* A number from a script value: numbers, symbolic constants known here,
@@ -918,7 +920,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
     const val *g = val_field(node, "gaps"), *u = val_field(node, "dups");
     size_t ng = 0, nd = 0;
     len += 4;
-    if (g != NULL && g->kind == V_LIST) {
+    if (!is_ellipsis(g) && g->kind == V_LIST) {
       for (i = 0; i < g->n; ++i) {
         const val *p = g->items[i];
         uint32_t a, b;
@@ -937,7 +939,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
         ng++;
       }
     }
-    if (u != NULL && u->kind == V_LIST) {
+    if (!is_ellipsis(u) && u->kind == V_LIST) {
       for (i = 0; i < u->n; ++i) {
         uint32_t a;
         if (num_of(c, u->items[i], &a, NULL) != 0) {
@@ -961,7 +963,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
   }
   case TL_FWDTSN: {
     const val *ids = val_field(node, "ids");
-    if (ids != NULL && ids->kind == V_LIST) {
+    if (!is_ellipsis(ids) && ids->kind == V_LIST) {
       for (i = 0; i < ids->n; ++i) {
         const val *p = ids->items[i];
         uint32_t a, b;

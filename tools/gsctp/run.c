@@ -22,11 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define RECV_STEP_MS 100      /* how often loops look at flags and clocks */
 #define SHUTDOWN_MS 3000      /* deadline for gsctp_stack_shutdown() */
 #define CAPTURE_LINGER_MS 300 /* let the last packets reach the capture */
 #define MAX_SCAN 100000       /* bound on the echo matcher's search */
+#define WATCHDOG_MS 5000      /* then a stuck client exits anyway */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -652,6 +654,35 @@ static void cl_check_echo(client *c, const gsctp_item *it) {
   pthread_cond_broadcast(&c->cv);
 }
 
+/* cl_watchdog ends a client that ran out of time or got a signal: it
+ * aborts the association and closes the socket, which wakes a send
+ * blocked on a full send buffer.  gsctp_close() alone does not wake a
+ * send that waits for a peer that stopped acknowledging, so if the main
+ * thread still has not finished WATCHDOG_MS later, the process exits. */
+static void cl_watchdog(client *c) {
+  int64_t until;
+
+  gsctp_abort(c->s.sock, &c->up);
+  gsctp_close(c->s.sock);
+  until = cli_now_ms() + WATCHDOG_MS;
+  for (;;) {
+    pthread_mutex_lock(&c->mu);
+    if (c->quit) {
+      pthread_mutex_unlock(&c->mu);
+      return;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (cli_now_ms() >= until) {
+      printf("FAIL: %s; a send did not return %d ms after the association "
+             "was aborted\n",
+             c->timed_out ? "timeout" : "stopped by a signal", WATCHDOG_MS);
+      fflush(stdout);
+      _exit(CLI_EXIT_FAIL);
+    }
+    sleep_ms(RECV_STEP_MS);
+  }
+}
+
 static void *cl_receiver(void *arg) {
   client *c = arg;
   const cli_opts *o = c->o;
@@ -664,11 +695,11 @@ static void *cl_receiver(void *arg) {
       pthread_mutex_unlock(&c->mu);
       break;
     }
-    if (cli_now_ms() >= c->deadline) {
-      c->timed_out = 1;
+    if (cli_now_ms() >= c->deadline || stop_signal) {
+      c->timed_out = cli_now_ms() >= c->deadline;
       pthread_cond_broadcast(&c->cv);
       pthread_mutex_unlock(&c->mu);
-      gsctp_close(c->s.sock); /* wakes a blocked send */
+      cl_watchdog(c);
       break;
     }
     pthread_mutex_unlock(&c->mu);
