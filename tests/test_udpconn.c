@@ -1046,6 +1046,15 @@ static void interwork(int native_is_client) {
     uint32_t sid = it.event.u.assoc_change.assoc_id;
     gsctp_item_free(&it);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    gsctp_addr pa[8];
+    size_t n = 0;
+
+    /* The udp_conn side has one path, to the real address, whatever the
+     * native side's INIT listed. */
+    cr_assert_eq(gsctp_peernames(uc, uc == srv ? sid : up.assoc_id, pa, 8, &n),
+                 0);
+    cr_assert_eq(n, 1, "udp_conn side has %zu peer addresses", n);
+    cr_assert(is_ip(&pa[0], GSCTP_FAMILY_INET, (uint16_t)gsctp_port(nat)));
     roundtrip(cli, up.assoc_id, srv, 5000, 1, NULL);
     roundtrip(srv, sid, cli, 100000, 2, &from);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(srv)));
