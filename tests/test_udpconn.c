@@ -1455,3 +1455,56 @@ Test(udpconn, accept_on_a_stream_server) {
   gsctp_close(cli);
   gsctp_close(srv);
 }
+
+/* ---- TOS ---- */
+
+/* The `tos` option of a udp_conn socket reaches the IP header of its
+ * datagrams (usrsctp's own UDP encapsulation ignores it). */
+Test(udpconn, tos_reaches_the_ip_header) {
+  gsctp_opt tos = opt_i(GSCTP_OPT_TOS, 0xB8);
+  gsctp_sock cli;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  uint16_t port = 0;
+  int fd, on = 1, rc, got_tos = -1, i;
+  uint8_t pkt[2048];
+
+  ts_stack_start();
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &port);
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, port, &tos, 1);
+  rc = gsctp_connect_init(cli, &lo, 5000, NULL, 0);
+  cr_assert_eq(rc, 0, "connect_init: %s", gsctp_err_name(rc));
+  /* The INIT arrives at our plain UDP socket: read its TOS. */
+  for (i = 0; i < 100 && got_tos < 0; ++i) {
+    struct iovec iov = {pkt, sizeof(pkt)};
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } cm;
+    struct msghdr mh;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    memset(&mh, 0, sizeof(mh));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cm.buf;
+    mh.msg_controllen = sizeof(cm.buf);
+    n = recvmsg(fd, &mh, MSG_DONTWAIT);
+    if (n < 0) {
+      ts_sleep_ms(50);
+      continue;
+    }
+    cr_assert_geq(n, 16);
+    cr_assert_eq(pkt[12], 1, "expected an INIT, got chunk %u", pkt[12]);
+    for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+        got_tos = *(const uint8_t *)CMSG_DATA(c);
+      }
+    }
+  }
+  cr_assert_eq(got_tos & 0xFC, 0xB8, "TOS of the INIT: 0x%02x", got_tos);
+  gsctp_close(cli);
+  close(fd);
+}
