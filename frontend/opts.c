@@ -1222,20 +1222,12 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   }
   case GSCTP_OPT_REUSEPORT:
   case GSCTP_OPT_REUSEPORT_LB:
-    if ((rv = int_range(o, 0, 1)) != 0) {
-      return rv;
-    }
-    if (s->type != GSCTP_TYPE_STREAM) {
-      return missing_opt(o, 0, 0, 1,
-                         "usrsctp 0.9.5 shares ports between stream "
-                         "sockets only");
-    }
-    rv = int_sctp_opt(s, SCTP_REUSE_PORT, o->v.i);
-    if (rv == GSCTP_EINVAL) {
-      gsctp_detail(rv, "%s: only before the socket is bound (at open)",
-                   gsctp_opt_name(o->name));
-    }
-    return rv;
+    /* usrsctp 0.9.5 lets stream sockets bind a port in use anyway and
+     * never lets a second socket listen on it, SCTP_REUSE_PORT or not
+     * (measured, tests/test_opts_elementary.c). */
+    return missing_opt(o, 0, 0, 1,
+                       "usrsctp 0.9.5 never lets two sockets listen on one "
+                       "port");
   case GSCTP_OPT_SCTP_DISABLE_FRAGMENTS:
     if ((rv = int_range(o, 0, 1)) != 0) {
       return rv;
@@ -1286,12 +1278,48 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   }
 }
 
+/* Options whose value is gsctp_opt.v.i. */
+static int is_int_opt(int name) {
+  switch (name) {
+  case GSCTP_OPT_IP:
+  case GSCTP_OPT_IFADDR:
+  case GSCTP_OPT_NETNS:
+  case GSCTP_OPT_BIND_TO_DEVICE:
+  case GSCTP_OPT_LINGER:
+  case GSCTP_OPT_SCTP_INITMSG:
+  case GSCTP_OPT_SCTP_EVENTS:
+  case GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM:
+  case GSCTP_OPT_SCTP_STATUS:
+  case GSCTP_OPT_SCTP_RTOINFO:
+  case GSCTP_OPT_SCTP_ASSOCINFO:
+  case GSCTP_OPT_SCTP_PRIMARY_ADDR:
+  case GSCTP_OPT_SCTP_SET_PEER_PRIMARY_ADDR:
+  case GSCTP_OPT_SCTP_ADAPTATION_LAYER:
+  case GSCTP_OPT_SCTP_PEER_ADDR_PARAMS:
+  case GSCTP_OPT_SCTP_DELAYED_ACK_TIME:
+  case GSCTP_OPT_SCTP_GET_PEER_ADDR_INFO:
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 int gsctp_opts_apply(gsctp_sockimpl *s, const gsctp_opt *opts, size_t nopts,
                      int mode) {
   size_t i;
 
   for (i = 0; i < nopts; ++i) {
     int rv = apply_one(s, &opts[i], mode);
+    static const char *const verbs[] = {"open", "setopts", "connect"};
+    if (is_int_opt(opts[i].name)) {
+      gsctp_opts_debugf(s, "%s %s=%lld -> %s", verbs[mode],
+                        gsctp_opt_name(opts[i].name), (long long)opts[i].v.i,
+                        rv == 0 ? "ok" : gsctp_err_name(rv));
+    } else {
+      gsctp_opts_debugf(s, "%s %s -> %s", verbs[mode],
+                        gsctp_opt_name(opts[i].name),
+                        rv == 0 ? "ok" : gsctp_err_name(rv));
+    }
     if (rv != 0) {
       /* OTP turns einval at open into badarg. */
       if (mode == GSCTP_APPLY_OPEN && rv == GSCTP_EINVAL) {
@@ -1571,19 +1599,14 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
   }
   case GSCTP_OPT_REUSEPORT:
   case GSCTP_OPT_REUSEPORT_LB:
-    if (s->type != GSCTP_TYPE_STREAM) {
-      o->v.i = 0;
-      return 0;
-    }
-    /* fall through */
+    o->v.i = 0;
+    return 0;
   case GSCTP_OPT_SCTP_DISABLE_FRAGMENTS:
   case GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR: {
     uint32_t uv = 0;
     int name = o->name == GSCTP_OPT_SCTP_DISABLE_FRAGMENTS
                  ? SCTP_DISABLE_FRAGMENTS
-               : o->name == GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR
-                 ? SCTP_I_WANT_MAPPED_V4_ADDR
-                 : SCTP_REUSE_PORT;
+                 : SCTP_I_WANT_MAPPED_V4_ADDR;
     if (name == SCTP_I_WANT_MAPPED_V4_ADDR && s->family != GSCTP_FAMILY_INET6) {
       return GSCTP_EINVAL;
     }
@@ -1644,7 +1667,11 @@ int gsctp_getopts(gsctp_sock sock, gsctp_opt *opts, size_t nopts,
   for (i = 0; i < nopts; ++i) {
     gsctp_opt o = opts[i];
 
-    if (read_one(s, &o) == 0) {
+    int rr = read_one(s, &o);
+
+    gsctp_opts_debugf(s, "getopts %s -> %s", gsctp_opt_name(o.name),
+                      rr == 0 ? "ok" : gsctp_err_name(rr));
+    if (rr == 0) {
       opts[k++] = o;
     } else {
       pthread_mutex_lock(&s->mu);

@@ -206,6 +206,7 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
+    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
     usrsctp_close(so);
   }
 }
@@ -1539,6 +1540,10 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
     usrsctp_set_upcall(so, NULL, NULL);
+    /* non_block_send made the socket non-blocking, and usrsctp's close
+     * ignores linger on a non-blocking socket: close the same way with
+     * and without it. */
+    (void)usrsctp_set_non_blocking(so, 0);
     usrsctp_close(so);
   }
   return 0;
@@ -1953,7 +1958,15 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
       rv = rc;
       break;
     }
-    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+    if (is_connect_outcome(&item, rc, (uint32_t)id) ||
+        (id == 0 && rc == 0 && item.is_event &&
+         item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item.event.u.assoc_change.state == GSCTP_CANT_ASSOC &&
+         item.from.port == target.port &&
+         gsctp_ip_equal(&item.from.ip, &target.ip))) {
+      /* id 0: the association failed (e.g. an ABORT answered the INIT)
+       * before usrsctp_getassocid could see it; its cant_assoc is
+       * recognised by the peer address. */
       const gsctp_assoc_change *ac = &item.event.u.assoc_change;
 
       if (pev != NULL) {
@@ -2040,6 +2053,11 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   s->bufsz = 65536;
   s->remote_udp_port = parent->remote_udp_port;
   s->events = gsctp_event_subscribe_default();
+  if (gsctp_transport_inherit(parent, s) != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
   s->so = so;
   s->owner = gsctp_owner_self_ref();
   if (s->owner == NULL) {
@@ -2058,43 +2076,18 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   return 0;
 }
 
-/* Options a peeled-off socket takes from its parent (OTP copies mode,
- * buffer, non_block_send and, since 27.2, socket options such as
- * priority, sctp_nodelay and linger).  By name, so that options other
- * modules add are inherited once they exist. */
-static const char *const inherited[] = {
-  "mode",   "buffer",       "non_block_send", "sndbuf",
-  "recbuf", "sctp_nodelay", "priority",       "linger",
-};
-
+/* Options a peeled-off (or accepted) socket takes from its parent: OTP
+ * copies mode, buffer, non_block_send and, since 27.2, socket options
+ * such as priority, sctp_nodelay and linger; gsctp_opts_inherit copies
+ * the socket-level ones.  Active mode is not inherited. */
 static void inherit_options(gsctp_sockimpl *parent, gsctp_sockimpl *child) {
-  gsctp_opt ev;
-  int name;
+  int nbs;
 
-  for (name = 1; name < GSCTP_OPT__COUNT; ++name) {
-    const char *nm = gsctp_opt_name(name);
-    size_t i;
-
-    for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); ++i) {
-      if (strcmp(nm, inherited[i]) == 0) {
-        gsctp_opt o;
-        size_t n = 0;
-
-        memset(&o, 0, sizeof(o));
-        o.name = name;
-        if (gsctp_getopts(parent->handle, &o, 1, &n) == 0 && n == 1) {
-          (void)gsctp_opts_apply(child, &o, 1, GSCTP_APPLY_SETOPTS);
-        }
-        break;
-      }
-    }
-  }
-  memset(&ev, 0, sizeof(ev));
-  ev.name = GSCTP_OPT_SCTP_EVENTS;
+  (void)gsctp_opts_inherit(parent, child);
   pthread_mutex_lock(&parent->mu);
-  ev.v.events = parent->events;
+  nbs = parent->non_block_send;
   pthread_mutex_unlock(&parent->mu);
-  (void)gsctp_opts_apply(child, &ev, 1, GSCTP_APPLY_SETOPTS);
+  (void)gsctp_sock_set_non_block_send(child, nbs);
 }
 
 int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
@@ -2548,7 +2541,7 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
     return gsctp_sock_gone(sock);
   }
   if (!peer && s->tp != NULL) {
-    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    rv = gsctp_transport_socknames(s, assoc_id, addrs, max, pn);
     gsctp_sock_put(s);
     return rv;
   }

@@ -404,14 +404,44 @@ Test(opts_records, peer_addr_params_sackdelay_acts_on_the_association) {
   ts_pair_close(&p);
 }
 
+static uint32_t hb_sent(void) {
+  struct sctpstat st;
+  memset(&st, 0, sizeof(st));
+  usrsctp_get_stat(&st);
+  return st.sctps_sendheartbeat;
+}
+
+static uint32_t hb_acks(void) {
+  struct sctpstat st;
+  memset(&st, 0, sizeof(st));
+  usrsctp_get_stat(&st);
+  return st.sctps_recvheartbeatack;
+}
+
+/* Waits (bounded) until no heartbeat was sent for 500 ms. */
+static void hb_quiet(void) {
+  int64_t end = ts_now_ms() + TS_WAIT_MS;
+  uint32_t n = hb_sent();
+  int64_t since = ts_now_ms();
+
+  while (ts_now_ms() < end && ts_now_ms() - since < 500) {
+    ts_sleep_ms(20);
+    if (hb_sent() != n) {
+      n = hb_sent();
+      since = ts_now_ms();
+    }
+  }
+}
+
 Test(opts_records, peer_addr_params_hb_demand_sends_a_heartbeat) {
   gsctp_opt o;
-  gsctp_paddrinfo before, after;
+  uint32_t acks;
   int64_t end;
   ts_pair p;
 
   ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
-  before = paddrinfo_of(p.cli, p.cli_up.assoc_id, &p.ip, p.srv_port);
+  hb_quiet();
+  acks = hb_acks();
   memset(&o, 0, sizeof(o));
   o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
   o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
@@ -420,18 +450,40 @@ Test(opts_records, peer_addr_params_hb_demand_sends_a_heartbeat) {
   o.v.paddrparams.address.port = p.srv_port;
   o.v.paddrparams.flags = GSCTP_SPP_HB_DEMAND;
   set1(p.cli, o);
-  /* The heartbeat's round trip confirms the path / updates srtt. */
+  /* One HEARTBEAT goes out now and its ACK comes back (the default
+   * interval is 30 s, so nothing else would send one). */
   end = ts_now_ms() + TS_WAIT_MS;
+  while (hb_acks() == acks && ts_now_ms() < end) {
+    ts_sleep_ms(10);
+  }
+  cr_assert_gt(hb_acks(), acks, "no HEARTBEAT-ACK after hb_demand");
+  ts_pair_close(&p);
+}
+
+Test(opts_records, peer_addr_params_hbinterval_sets_the_heartbeat_rate) {
+  gsctp_opt o;
+  uint32_t n0, n;
+  int64_t end;
+  ts_pair p;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, NULL, 0, NULL, 0);
+  hb_quiet();
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  o.v.paddrparams.assoc_id = p.cli_up.assoc_id;
+  o.v.paddrparams.hbinterval = 100;
+  o.v.paddrparams.flags = GSCTP_SPP_HB_ENABLE;
+  set1(p.cli, o);
+  /* Interval 100 ms + RTO (>= 1 s): a heartbeat every ~1.1-1.6 s, where
+   * the default (30 s) sends none in this window. */
+  n0 = hb_sent();
+  end = ts_now_ms() + 8000;
   do {
-    after = paddrinfo_of(p.cli, p.cli_up.assoc_id, &p.ip, p.srv_port);
-    if (after.state == GSCTP_PADDR_ACTIVE) {
-      break;
-    }
-    ts_sleep_ms(20);
-  } while (ts_now_ms() < end);
-  cr_assert_eq(after.state, GSCTP_PADDR_ACTIVE, "state %s (before: %s)",
-               gsctp_paddr_state_name(after.state),
-               gsctp_paddr_state_name(before.state));
+    ts_sleep_ms(50);
+    n = hb_sent();
+  } while (n - n0 < 2 && ts_now_ms() < end);
+  cr_assert_geq(n - n0, 2, "%u heartbeats in 8 s with hbinterval 100", n - n0);
   ts_pair_close(&p);
 }
 
@@ -830,4 +882,91 @@ Test(opts_records, nodelay_reaches_usrsctp) {
   cr_assert_neq(v, 0);
   cr_assert_eq(get1(s, o).v.i, 1);
   gsctp_close(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* associnfo.asocmaxrxt + rtoinfo: how fast a dead peer is given up     */
+/* ------------------------------------------------------------------ */
+
+Test(opts_records, asocmaxrxt_and_rtoinfo_bound_the_time_to_comm_lost) {
+  gsctp_link *link = NULL;
+  gsctp_ip ip;
+  gsctp_opt co[2];
+  gsctp_item item;
+  gsctp_stack_stats st0, st1;
+  int64_t t0;
+  int rc;
+  ts_pair p;
+
+  cr_assert_eq(gsctp_link_new_memory(&link), 0);
+  ip = gsctp_ip_conn(link);
+  memset(co, 0, sizeof(co));
+  co[0].name = GSCTP_OPT_SCTP_RTOINFO;
+  co[0].v.rtoinfo = (gsctp_rtoinfo)GSCTP_RTOINFO_INIT;
+  co[0].v.rtoinfo.initial = 100;
+  co[0].v.rtoinfo.min = 100;
+  co[0].v.rtoinfo.max = 200;
+  co[1].name = GSCTP_OPT_SCTP_ASSOCINFO;
+  co[1].v.assocparams = (gsctp_assocparams)GSCTP_ASSOCPARAMS_INIT;
+  co[1].v.assocparams.asocmaxrxt = 2;
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, co, 2, NULL, 0);
+  /* The peer goes silent: every packet on the link is lost. */
+  cr_assert_eq(gsctp_link_set_loss(link, 1), 0);
+  cr_assert_eq(gsctp_stack_get_stats(&st0), 0);
+  t0 = ts_now_ms();
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "lost", 4), 0);
+  /* 2 retransmissions at 100-200 ms: comm_lost well within seconds,
+   * where usrsctp's defaults (10 retransmissions, RTO up to 60 s) would
+   * take minutes. */
+  rc = ts_recv_event(p.cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_LOST, TS_WAIT_MS,
+                     &item, NULL);
+  cr_assert_eq(rc, 0, "no comm_lost: %s", gsctp_err_name(rc));
+  cr_assert_lt(ts_now_ms() - t0, TS_WAIT_MS);
+  gsctp_item_free(&item);
+  /* The count, not the clock: at most asocmaxrxt + 1 timeouts. */
+  cr_assert_eq(gsctp_stack_get_stats(&st1), 0);
+  cr_assert_geq(st1.retransmits - st0.retransmits, 1);
+  cr_assert_leq(st1.retransmits - st0.retransmits, 3,
+                "%llu retransmissions with asocmaxrxt 2",
+                (unsigned long long)(st1.retransmits - st0.retransmits));
+  ts_pair_close(&p);
+  gsctp_link_del(link);
+}
+
+Test(opts_records, pathmaxrxt_marks_a_silent_path_unreachable) {
+  gsctp_link *link = NULL;
+  gsctp_ip ip;
+  gsctp_opt co[2];
+  gsctp_item item;
+  int rc, i, unreachable = 0;
+  ts_pair p;
+
+  cr_assert_eq(gsctp_link_new_memory(&link), 0);
+  ip = gsctp_ip_conn(link);
+  memset(co, 0, sizeof(co));
+  co[0].name = GSCTP_OPT_SCTP_RTOINFO;
+  co[0].v.rtoinfo = (gsctp_rtoinfo)GSCTP_RTOINFO_INIT;
+  co[0].v.rtoinfo.initial = 100;
+  co[0].v.rtoinfo.min = 100;
+  co[0].v.rtoinfo.max = 200;
+  co[1].name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  co[1].v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  co[1].v.paddrparams.pathmaxrxt = 1;
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, co, 2, NULL, 0);
+  cr_assert_eq(gsctp_link_set_loss(link, 1), 0);
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "lost", 4), 0);
+  /* After pathmaxrxt (1) timeouts the only path is unreachable, long
+   * before the association's 10 retransmissions end it. */
+  for (i = 0; i < 10 && !unreachable; ++i) {
+    rc =
+      ts_recv_event(p.cli, GSCTP_EV_PADDR_CHANGE, -1, TS_WAIT_MS, &item, NULL);
+    cr_assert_eq(rc, 0, "no paddr_change: %s", gsctp_err_name(rc));
+    unreachable = item.event.u.paddr_change.state == GSCTP_ADDR_UNREACHABLE;
+    gsctp_item_free(&item);
+  }
+  cr_assert(unreachable, "no addr_unreachable among 10 paddr_change events");
+  cr_assert_eq(status_of(p.cli, p.cli_up.assoc_id).primary.state,
+               GSCTP_PADDR_INACTIVE);
+  ts_pair_close(&p);
+  gsctp_link_del(link);
 }

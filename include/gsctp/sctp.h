@@ -111,8 +111,8 @@ typedef enum gsctp_optname {
   GSCTP_OPT_RECVTCLASS,             /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
   GSCTP_OPT_RECVTTL,                /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
   GSCTP_OPT_REUSEADDR,              /**< i: 0/1 (see docs/api.md) */
-  GSCTP_OPT_REUSEPORT,              /**< i: 0/1, stream sockets before bind */
-  GSCTP_OPT_REUSEPORT_LB,           /**< i: 0/1, same flag as reuseport */
+  GSCTP_OPT_REUSEPORT,              /**< i: 0 only (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_REUSEPORT_LB,           /**< i: 0 only (1: GSCTP_ENOPROTOOPT) */
   GSCTP_OPT_EXCLUSIVEADDRUSE,       /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
   GSCTP_OPT_HIGH_MSGQ_WATERMARK,    /**< i: GSCTP_EINVAL, as OTP's driver */
   GSCTP_OPT_LOW_MSGQ_WATERMARK,     /**< i: GSCTP_EINVAL, as OTP's driver */
@@ -230,6 +230,11 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  *   option's range (port outside 0..65535, bad type/family/mode), an
  *   option that cannot be set at open (OTP raises badarg for these).
  * GSCTP_ETYPE: a record field out of its type's range.
+ * GSCTP_ENOPROTOOPT: an option usrsctp 0.9.5 cannot honour (tos on a
+ *   UDP socket, priority, dontroute, ttl, bind_to_device, ...; see
+ *   docs/api.md), set to anything but its neutral value.
+ * GSCTP_ENOENT, GSCTP_EOPNOTSUPP: GSCTP_OPT_NETNS names no file, or a
+ *   namespace other than the one the process's stack runs in.
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
@@ -407,8 +412,11 @@ GSCTP_EXTERN const char *gsctp_error_string(int code);
  * default, not the current value.  Stops at the first failure.
  *
  * Returns 0, GSCTP_EINVAL (unknown option, open-only or read-only option,
- * bad value, an {active, N} count leaving -32768..32767), GSCTP_ETYPE
- * (record field out of range), GSCTP_ECLOSED, or an errno code.
+ * bad value, both flags of a sctp_peer_addr_params pair, an {active, N}
+ * count leaving -32768..32767), GSCTP_ETYPE (record field out of range,
+ * or a required one unset), GSCTP_ENOPROTOOPT (an option usrsctp 0.9.5
+ * cannot honour, see docs/api.md), GSCTP_ECLOSED, or an errno code from
+ * usrsctp (e.g. GSCTP_EINVAL for an unknown association or address).
  */
 GSCTP_EXTERN int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts,
                                size_t nopts);
@@ -486,10 +494,10 @@ GSCTP_EXTERN const char *gsctp_error_detail(void);
  * socket |sock| off into a new one-to-one (stream) socket, stored in
  * |*pnew| (`gen_sctp:peeloff/2`).  The calling thread's current owner
  * controls the new socket, which starts passive; it inherits mode,
- * buffer, non_block_send, sndbuf, recbuf, sctp_nodelay, the event
- * subscriptions and, where the socket layer has them, priority and
- * linger.  The association's traffic and events then go to the new
- * socket only.
+ * buffer, non_block_send, debug, reuseaddr, sndbuf, recbuf,
+ * sctp_nodelay, linger and the event subscriptions (priority is always
+ * 0 in usrsctp).  The association's traffic and events then go to the
+ * new socket only.
  *
  * Returns 0, GSCTP_EBADARG (NULL |pnew|, handle 0: OTP's
  * function_clause), GSCTP_ECLOSED, GSCTP_EINVAL (unknown association, or
