@@ -773,7 +773,12 @@ int main(int argc, char **argv) {
       svg = optarg;
       break;
     case 'z':
-      only_size = (size_t)atol(optarg);
+      only_size = (size_t)strtoul(optarg, NULL, 10);
+      if (only_size != 64 && only_size != 1024 && only_size != 16384 &&
+          only_size != 65536) {
+        fprintf(stderr, "gsctp-bench: --size takes 64, 1024, 16384 or 65536\n");
+        return 2;
+      }
       break;
     case 'v':
       for (v = 0; v < V__COUNT; ++v) {

@@ -229,6 +229,10 @@ Test(drill, early_packet_fails_timing) {
   cleanup(&r);
 }
 
+/* 100 kB messages: each fits an empty send buffer (no emsgsize), and
+ * 16 of them (1.6 MB) fill any default buffer, so a send blocks */
+#define SEND_100K "+0.0 gs_send(1, assoc=1, stream=0, len=100000) = ok\n"
+
 Test(drill, hanging_script_times_out) {
   drill_run r;
   int64_t t0 = ts_now_ms();
@@ -245,9 +249,9 @@ Test(drill, hanging_script_times_out) {
             "+0.0 > sctp: COOKIE_ECHO[flgs=0, len=..., val=...]\n"
             "+0.1 < sctp: COOKIE_ACK[flgs=0]\n"
             "+0.0 gs_recv(1) = {ok, sctp_assoc_change{state=comm_up, "
-            "assoc_id=1}}\n"
-            "+0.0 gs_send(1, assoc=1, stream=0, len=1000000) = ok\n"
-            "+0.0 gs_send(1, assoc=1, stream=0, len=1000000) = ok\n",
+            "assoc_id=1}}\n" SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K
+              SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K
+                SEND_100K SEND_100K SEND_100K SEND_100K SEND_100K,
             "--timeout 2");
   cr_assert_eq(r.status, 1, "%s", r.out);
   expect_in(&r, "TIMED OUT");
@@ -279,8 +283,14 @@ Test(drill, unsupported_constructs_are_reported) {
      "unsupported: field 'bogus' in INIT"},
     {"0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
      "+0.0 bind(3, ..., ...) = 0\n"
-     "+0.0 connect(3, ..., ...) = 0\n",
-     "unsupported: connect would block on fd 3"},
+     "+0.0 listen(3, 1) = 0\n"
+     "+0.0...+1.0 accept(3, ..., ...) = 4\n"
+     "+0.0...+1.0 accept(3, ..., ...) = 5\n",
+     "unsupported: accept would block on fd 3 while the blocking call of "
+     "line 4 has not returned"},
+    {"0.0 gs_open(port=8080) = {ok, 1}\n"
+     "+0.0...+1.0 gs_recv(1) = {error, timeout}\n",
+     "unsupported: start...end times for gen_sctp lines"},
   };
   size_t i;
 
@@ -292,6 +302,59 @@ Test(drill, unsupported_constructs_are_reported) {
     expect_in(&r, cases[i].msg);
     cleanup(&r);
   }
+}
+
+Test(drill, blocking_calls_return_at_their_end_time) {
+  drill_run r;
+  static const char handshake[] =
+    "+0.0 > sctp: INIT[flgs=0, tag=1, a_rwnd=..., os=..., is=..., tsn=1, "
+    "...]\n"
+    "+0.1 < sctp: INIT_ACK[flgs=0, tag=2, a_rwnd=1500, os=1, is=1, tsn=1, "
+    "STATE_COOKIE[len=..., val=...]]\n"
+    "+0.0 > sctp: COOKIE_ECHO[flgs=0, len=..., val=...]\n"
+    "+0.1 < sctp: COOKIE_ACK[flgs=0]\n";
+  char script[2048];
+
+  /* a blocking connect returns when COOKIE-ACK arrives (0.2 s), a
+   * blocking read when the DATA does (0.5 s after it started) */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0...+0.2 connect(3, ..., ...) = 0\n"
+           "%s"
+           "+0.0...+0.5 read(3, ..., 1000) = 100\n"
+           "+0.5 < sctp: DATA[flgs=BE, len=116, tsn=1, sid=0, ssn=0, "
+           "ppid=0]\n",
+           handshake);
+  run_drill(&r, "blocking", script, NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+
+  /* the same connect scripted to return at once fails, with a hint */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0 connect(3, ..., ...) = 0\n"
+           "%s",
+           handshake);
+  run_drill(&r, "blocking2", script, NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 3: blocking connect had not returned by 0.005000 s "
+                "(expected at 0.000000 s); write start...end times");
+  cleanup(&r);
+
+  /* returning too early is a timing error too */
+  snprintf(script, sizeof(script),
+           "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+           "+0.0 bind(3, ..., ...) = 0\n"
+           "+0.0...+1.0 connect(3, ..., ...) = 0\n"
+           "%s",
+           handshake);
+  run_drill(&r, "blocking3", script, NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 3: timing: blocking connect returned at 0.200000 s, "
+                "expected at 1.000000 s");
+  cleanup(&r);
 }
 
 Test(drill, syntax_errors_name_the_line) {
@@ -314,6 +377,62 @@ Test(drill, syntax_errors_name_the_line) {
   run_drill(&r, "syntax3", "* < sctp: ABORT[flgs=0]\n", NULL);
   cr_assert_eq(r.status, 1, "%s", r.out);
   expect_in(&r, "only allowed for outbound packets");
+  cleanup(&r);
+}
+
+Test(drill, ifdef_blocks_and_defines) {
+  drill_run r;
+  static const char script[] =
+    "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+    "+0.0 bind(3, ..., ...) = 0\n"
+    "#ifdef FreeBSD\n"
+    "+0.0 `sysctl -w net.inet.sctp.ecn_enable=0`\n"
+    "#endif\n"
+    "#ifdef Linux\n"
+    "+0.0 listen(3, 1) = -1 EINVAL\n"
+    "#endif\n"
+    "#ifdef gsctp\n"
+    "+0.0 listen(3, 1) = 0\n"
+    "#endif\n";
+
+  /* gsctp blocks are kept, other platforms' blocks dropped */
+  run_drill(&r, "ifdef", script, NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+  /* -D keeps a platform's block (line numbers stay those of the file) */
+  run_drill(&r, "ifdef", script, "-D linux");
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 7: listen returned 0, expected -1 EINVAL");
+  cleanup(&r);
+  run_drill(&r, "ifdef",
+            "0.0 socket(..., SOCK_STREAM, IPPROTO_SCTP) = 3\n"
+            "#ifdef Linux\n",
+            NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "line 2: #ifdef without #endif");
+  cleanup(&r);
+}
+
+Test(drill, trailing_chunk_ellipsis) {
+  drill_run r;
+
+  /* "; ..." accepts further chunks; without it they are a mismatch */
+  run_drill(&r, "chunkell",
+            PASSIVE_HANDSHAKE
+            "+0.0 < sctp: CHUNK[type=0xef, flgs=0, len=4]; DATA[flgs=BE, "
+            "len=116, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.0 > sctp: ERROR[flgs=0, ...]; ...\n",
+            NULL);
+  cr_assert_eq(r.status, 0, "%s", r.out);
+  cleanup(&r);
+  run_drill(&r, "chunkell2",
+            PASSIVE_HANDSHAKE
+            "+0.0 < sctp: CHUNK[type=0xef, flgs=0, len=4]; DATA[flgs=BE, "
+            "len=116, tsn=1, sid=0, ssn=0, ppid=0]\n"
+            "+0.0 > sctp: ERROR[flgs=0, ...]\n",
+            NULL);
+  cr_assert_eq(r.status, 1, "%s", r.out);
+  expect_in(&r, "unexpected extra chunk 2: SACK (type 3)");
   cleanup(&r);
 }
 

@@ -185,15 +185,18 @@ Test(opts_elem, debug_traces_option_calls_to_stderr) {
   set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 1)); /* debug off: silent */
   set1(s, opt_i(GSCTP_OPT_DEBUG, 1));
   set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 0));
+  cr_assert_eq(get1(s, GSCTP_OPT_DEBUG).v.i, 1);
+  set1(s, opt_i(GSCTP_OPT_DEBUG, 0));
+  set1(s, opt_i(GSCTP_OPT_SCTP_NODELAY, 1)); /* off again: silent */
   fflush(stderr);
   dup2(saved, 2);
   close(saved);
-  cr_assert_eq(get1(s, GSCTP_OPT_DEBUG).v.i, 1);
   n = pread(fd, buf, sizeof(buf) - 1, 0);
   cr_assert_gt(n, 0, "debug on wrote nothing");
   buf[n] = '\0';
   cr_assert_not_null(strstr(buf, "setopts sctp_nodelay"), "trace: %s", buf);
-  cr_assert_null(strstr(buf, "sctp_nodelay=1"), "trace before debug on: %s",
+  cr_assert_not_null(strstr(buf, "getopts debug -> ok"), "trace: %s", buf);
+  cr_assert_null(strstr(buf, "sctp_nodelay=1"), "trace while debug was off: %s",
                  buf);
   close(fd);
   gsctp_close(s);
@@ -559,4 +562,55 @@ Test(opts_elem, inherit_copies_the_inheritable_options) {
   cr_assert_eq(get1(b, GSCTP_OPT_PRIORITY).v.i, 0);
   gsctp_close(a);
   gsctp_close(b);
+}
+
+/* An inet6 server bound to 127.0.0.1 and reached by an inet client:
+ * with sctp_i_want_mapped_v4_addr the peer appears as ::ffff:127.0.0.1,
+ * without it as 127.0.0.1. */
+static gsctp_addr v4_peer_seen_by_inet6_server(int mapped) {
+  gsctp_opt so[3];
+  gsctp_sock srv, cli;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up = gsctp_assoc_change_default();
+  gsctp_item item;
+  gsctp_addr from;
+  int rc;
+
+  so[0] = opt_i(GSCTP_OPT_FAMILY, GSCTP_FAMILY_INET6);
+  so[1] = ts_opt_ip(lo);
+  so[2] = opt_i(GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, mapped);
+  rc = gsctp_open(&srv, so, 3);
+  cr_assert_eq(rc, 0, "inet6 server on 127.0.0.1: %s %s", gsctp_err_name(rc),
+               gsctp_error_detail());
+  cr_assert_eq(gsctp_listen(srv, 5), 0);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, "m", 1), 0);
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS,
+                     &item, NULL);
+  cr_assert_eq(rc, 0);
+  gsctp_item_free(&item);
+  ts_recv_data(srv, TS_WAIT_MS, &item);
+  from = item.from;
+  gsctp_item_free(&item);
+  gsctp_close(cli);
+  gsctp_close(srv);
+  return from;
+}
+
+Test(opts_elem, mapped_v4_addr_changes_how_ipv4_peers_appear) {
+  gsctp_addr on = v4_peer_seen_by_inet6_server(1);
+  gsctp_addr off = v4_peer_seen_by_inet6_server(0);
+  char b1[64], b2[64];
+
+  cr_assert_eq(on.ip.family, GSCTP_FAMILY_INET6, "mapped on: %s",
+               ts_addr_str(&on, b1, sizeof(b1)));
+  cr_assert_eq(on.ip.u.v6[10], 0xff);
+  cr_assert_eq(on.ip.u.v6[11], 0xff);
+  cr_assert_eq(on.ip.u.v6[12], 127);
+  cr_assert_eq(off.ip.family, GSCTP_FAMILY_INET, "mapped off: %s",
+               ts_addr_str(&off, b2, sizeof(b2)));
+  cr_assert_gt(on.port, 0);
+  cr_assert_gt(off.port, 0);
 }

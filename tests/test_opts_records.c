@@ -883,3 +883,90 @@ Test(opts_records, nodelay_reaches_usrsctp) {
   cr_assert_eq(get1(s, o).v.i, 1);
   gsctp_close(s);
 }
+
+/* ------------------------------------------------------------------ */
+/* associnfo.asocmaxrxt + rtoinfo: how fast a dead peer is given up     */
+/* ------------------------------------------------------------------ */
+
+Test(opts_records, asocmaxrxt_and_rtoinfo_bound_the_time_to_comm_lost) {
+  gsctp_link *link = NULL;
+  gsctp_ip ip;
+  gsctp_opt co[2];
+  gsctp_item item;
+  gsctp_stack_stats st0, st1;
+  int64_t t0;
+  int rc;
+  ts_pair p;
+
+  cr_assert_eq(gsctp_link_new_memory(&link), 0);
+  ip = gsctp_ip_conn(link);
+  memset(co, 0, sizeof(co));
+  co[0].name = GSCTP_OPT_SCTP_RTOINFO;
+  co[0].v.rtoinfo = (gsctp_rtoinfo)GSCTP_RTOINFO_INIT;
+  co[0].v.rtoinfo.initial = 100;
+  co[0].v.rtoinfo.min = 100;
+  co[0].v.rtoinfo.max = 200;
+  co[1].name = GSCTP_OPT_SCTP_ASSOCINFO;
+  co[1].v.assocparams = (gsctp_assocparams)GSCTP_ASSOCPARAMS_INIT;
+  co[1].v.assocparams.asocmaxrxt = 2;
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, co, 2, NULL, 0);
+  /* The peer goes silent: every packet on the link is lost. */
+  cr_assert_eq(gsctp_link_set_loss(link, 1), 0);
+  cr_assert_eq(gsctp_stack_get_stats(&st0), 0);
+  t0 = ts_now_ms();
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "lost", 4), 0);
+  /* 2 retransmissions at 100-200 ms: comm_lost well within seconds,
+   * where usrsctp's defaults (10 retransmissions, RTO up to 60 s) would
+   * take minutes. */
+  rc = ts_recv_event(p.cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_LOST, TS_WAIT_MS,
+                     &item, NULL);
+  cr_assert_eq(rc, 0, "no comm_lost: %s", gsctp_err_name(rc));
+  cr_assert_lt(ts_now_ms() - t0, TS_WAIT_MS);
+  gsctp_item_free(&item);
+  /* The count, not the clock: at most asocmaxrxt + 1 timeouts. */
+  cr_assert_eq(gsctp_stack_get_stats(&st1), 0);
+  cr_assert_geq(st1.retransmits - st0.retransmits, 1);
+  cr_assert_leq(st1.retransmits - st0.retransmits, 3,
+                "%llu retransmissions with asocmaxrxt 2",
+                (unsigned long long)(st1.retransmits - st0.retransmits));
+  ts_pair_close(&p);
+  gsctp_link_del(link);
+}
+
+Test(opts_records, pathmaxrxt_marks_a_silent_path_unreachable) {
+  gsctp_link *link = NULL;
+  gsctp_ip ip;
+  gsctp_opt co[2];
+  gsctp_item item;
+  int rc, i, unreachable = 0;
+  ts_pair p;
+
+  cr_assert_eq(gsctp_link_new_memory(&link), 0);
+  ip = gsctp_ip_conn(link);
+  memset(co, 0, sizeof(co));
+  co[0].name = GSCTP_OPT_SCTP_RTOINFO;
+  co[0].v.rtoinfo = (gsctp_rtoinfo)GSCTP_RTOINFO_INIT;
+  co[0].v.rtoinfo.initial = 100;
+  co[0].v.rtoinfo.min = 100;
+  co[0].v.rtoinfo.max = 200;
+  co[1].name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  co[1].v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  co[1].v.paddrparams.pathmaxrxt = 1;
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, co, 2, NULL, 0);
+  cr_assert_eq(gsctp_link_set_loss(link, 1), 0);
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "lost", 4), 0);
+  /* After pathmaxrxt (1) timeouts the only path is unreachable, long
+   * before the association's 10 retransmissions end it. */
+  for (i = 0; i < 10 && !unreachable; ++i) {
+    rc =
+      ts_recv_event(p.cli, GSCTP_EV_PADDR_CHANGE, -1, TS_WAIT_MS, &item, NULL);
+    cr_assert_eq(rc, 0, "no paddr_change: %s", gsctp_err_name(rc));
+    unreachable = item.event.u.paddr_change.state == GSCTP_ADDR_UNREACHABLE;
+    gsctp_item_free(&item);
+  }
+  cr_assert(unreachable, "no addr_unreachable among 10 paddr_change events");
+  cr_assert_eq(status_of(p.cli, p.cli_up.assoc_id).primary.state,
+               GSCTP_PADDR_INACTIVE);
+  ts_pair_close(&p);
+  gsctp_link_del(link);
+}

@@ -39,7 +39,7 @@
 typedef struct field {
   const char *tshark;
   const char *key;
-  int types[3];
+  int types[8];
 } field;
 
 enum { F_VTAG, F_CRC, F_TYPE, F_FLAGS, F_LEN, NFIXED = 5 };
@@ -77,7 +77,12 @@ static const field FIELDS[] = {
   {"sctp.asconf_seq_nr_number", "serial", {GSW_ASCONF, -1, -1}},
   {"sctp.asconf_ack_seq_nr_number", "serial", {GSW_ASCONF_ACK, -1, -1}},
   {"sctp.cause_code", "causes", {GSW_ABORT, GSW_ERROR, -1}},
+  {"sctp.parameter_type",
+   "params",
+   {GSW_INIT, GSW_INIT_ACK, GSW_HEARTBEAT, GSW_HEARTBEAT_ACK, GSW_RE_CONFIG,
+    GSW_ASCONF, GSW_ASCONF_ACK, -1}},
 };
+#define F_PARAMS (sizeof(FIELDS) / sizeof(FIELDS[0]) - 1)
 #define NFIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
 
 #define MAX_FRAMES 4096
@@ -212,6 +217,60 @@ static int type_of_name(const char *nm) {
   return -1;
 }
 
+static int code_of_cause(const char *nm);
+
+static int type_of_param(const char *nm) {
+  int t;
+
+  if (strncmp(nm, "0x", 2) == 0) {
+    return (int)strtol(nm, NULL, 16);
+  }
+  for (t = 0; t < 0x10000; ++t) {
+    const char *x = gsw_param_name((uint16_t)t);
+    if (x != NULL && strcmp(x, nm) == 0) {
+      return t;
+    }
+  }
+  return -1;
+}
+
+/* Splits a params= or causes= value ("a,b(c+d),e") into names: those at
+ * depth 0 go to |top| (as cause codes if |causes|, else parameter
+ * types), nested ones (always parameters) to |nested|. */
+static void tlv_names(const char *v, int causes, char *top, char *nested) {
+  char name[64];
+  size_t n = 0;
+  int depth = 0;
+  const char *c;
+
+  for (c = v;; ++c) {
+    if (*c == ',' || *c == '+' || *c == '(' || *c == ')' || *c == '\0') {
+      if (n > 0) {
+        char num[16];
+        name[n] = '\0';
+        if (depth == 0) {
+          snprintf(num, sizeof(num), "%d",
+                   causes ? code_of_cause(name) : type_of_param(name));
+          append(top, num);
+        } else {
+          snprintf(num, sizeof(num), "%d", type_of_param(name));
+          append(nested, num);
+        }
+        n = 0;
+      }
+      if (*c == '(') {
+        depth++;
+      } else if (*c == ')') {
+        depth--;
+      } else if (*c == '\0') {
+        break;
+      }
+    } else if (n + 1 < sizeof(name)) {
+      name[n++] = *c;
+    }
+  }
+}
+
 static int code_of_cause(const char *nm) {
   int c;
 
@@ -287,7 +346,7 @@ static size_t run_decode(const char *path, const char *extra, frame_vals *fv,
       char key[32];
       int applies = fd->types[0] == -1, k;
 
-      for (k = 0; k < 3; ++k) {
+      for (k = 0; k < 8 && fd->types[k] != -1; ++k) {
         if (fd->types[k] == type) {
           applies = 1;
         }
@@ -321,19 +380,14 @@ static size_t run_decode(const char *path, const char *extra, frame_vals *fv,
         }
         continue;
       }
-      if (strcmp(key, "causes") == 0) {
-        char tmp[VAL_MAX], *s2 = NULL, *c;
-        if ((v = tok_val(toks, ntok, "causes")) == NULL ||
-            strcmp(v, "-") == 0) {
+      if (strcmp(key, "causes") == 0 || strcmp(key, "params") == 0) {
+        int causes = key[0] == 'c';
+        if ((v = tok_val(toks, ntok, key)) == NULL || strcmp(v, "-") == 0) {
           continue;
         }
-        snprintf(tmp, sizeof(tmp), "%s", v);
-        for (c = strtok_r(tmp, ",", &s2); c != NULL;
-             c = strtok_r(NULL, ",", &s2)) {
-          char num[16];
-          snprintf(num, sizeof(num), "%d", code_of_cause(c));
-          append(fv[fr].v[f], num);
-        }
+        /* a cause's nested parameters are parameter_type values */
+        tlv_names(v, causes, fv[fr].v[f],
+                  causes ? fv[fr].v[F_PARAMS] : fv[fr].v[f]);
         continue;
       }
       if (strcmp(key, "ppid") == 0 && type == GSW_I_DATA &&

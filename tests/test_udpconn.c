@@ -179,6 +179,21 @@ static void basic(int family) {
   /* The server's comm_up came from the client's real address. */
   cr_assert(is_ip(&p.srv_up_from, family, p.cli_port), "comm_up from %s",
             ts_addr_str(&p.srv_up_from, buf, sizeof(buf)));
+  /* usrsctp confirms the peer's address after comm_up
+   * (sctp_paddr_change): its address is the real one too. */
+  {
+    gsctp_item it;
+    int rc =
+      ts_recv_event(p.srv, GSCTP_EV_PADDR_CHANGE, -1, TS_WAIT_MS, &it, NULL);
+    cr_assert_eq(rc, 0, "server paddr_change: %s", gsctp_err_name(rc));
+    a[0] = it.event.u.paddr_change.addr;
+    from = it.from;
+    gsctp_item_free(&it);
+    cr_assert(is_ip(&a[0], family, p.cli_port), "paddr_change addr %s",
+              ts_addr_str(&a[0], buf, sizeof(buf)));
+    cr_assert(is_ip(&from, family, p.cli_port), "paddr_change from %s",
+              ts_addr_str(&from, buf, sizeof(buf)));
+  }
 
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, &from);
   cr_assert(is_ip(&from, family, p.cli_port), "data from %s",
@@ -1031,6 +1046,15 @@ static void interwork(int native_is_client) {
     uint32_t sid = it.event.u.assoc_change.assoc_id;
     gsctp_item_free(&it);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    gsctp_addr pa[8];
+    size_t n = 0;
+
+    /* The udp_conn side has one path, to the real address, whatever the
+     * native side's INIT listed. */
+    cr_assert_eq(gsctp_peernames(uc, uc == srv ? sid : up.assoc_id, pa, 8, &n),
+                 0);
+    cr_assert_eq(n, 1, "udp_conn side has %zu peer addresses", n);
+    cr_assert(is_ip(&pa[0], GSCTP_FAMILY_INET, (uint16_t)gsctp_port(nat)));
     roundtrip(cli, up.assoc_id, srv, 5000, 1, NULL);
     roundtrip(srv, sid, cli, 100000, 2, &from);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(srv)));
@@ -1091,6 +1115,7 @@ Test(udpconn, tap_sees_every_packet_with_real_addresses) {
   uc_pair p;
   gsctp_stack_stats before, after;
   long out, in, bad;
+  int i;
 
   ts_stack_start();
   uc_pair_open(&p, GSCTP_FAMILY_INET);
@@ -1103,12 +1128,20 @@ Test(udpconn, tap_sees_every_packet_with_real_addresses) {
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 50000, 1, NULL);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 50000, 2, NULL);
   (void)gsctp_udplink_set_tap(prev_tap);
-  after = stats();
   pthread_mutex_lock(&g_tap_mu);
   out = g_tap_out;
   in = g_tap_in;
   bad = g_tap_bad;
   pthread_mutex_unlock(&g_tap_mu);
+  /* Datagrams the receive thread queued are counted once sent. */
+  after = stats();
+  for (i = 0;
+       i < 1000 && after.udpconn_datagrams_out - before.udpconn_datagrams_out <
+                     (uint64_t)out;
+       ++i) {
+    ts_sleep_ms(5);
+    after = stats();
+  }
   cr_assert_eq(bad, 0);
   cr_assert_geq(out, 2 * 40, "50 kB each way is at least 40 DATA packets");
   cr_assert_geq(in, 2 * 40);
@@ -1421,4 +1454,57 @@ Test(udpconn, accept_on_a_stream_server) {
   gsctp_close(acc);
   gsctp_close(cli);
   gsctp_close(srv);
+}
+
+/* ---- TOS ---- */
+
+/* The `tos` option of a udp_conn socket reaches the IP header of its
+ * datagrams (usrsctp's own UDP encapsulation ignores it). */
+Test(udpconn, tos_reaches_the_ip_header) {
+  gsctp_opt tos = opt_i(GSCTP_OPT_TOS, 0xB8);
+  gsctp_sock cli;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  uint16_t port = 0;
+  int fd, on = 1, rc, got_tos = -1, i;
+  uint8_t pkt[2048];
+
+  ts_stack_start();
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &port);
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, port, &tos, 1);
+  rc = gsctp_connect_init(cli, &lo, 5000, NULL, 0);
+  cr_assert_eq(rc, 0, "connect_init: %s", gsctp_err_name(rc));
+  /* The INIT arrives at our plain UDP socket: read its TOS. */
+  for (i = 0; i < 100 && got_tos < 0; ++i) {
+    struct iovec iov = {pkt, sizeof(pkt)};
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } cm;
+    struct msghdr mh;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    memset(&mh, 0, sizeof(mh));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cm.buf;
+    mh.msg_controllen = sizeof(cm.buf);
+    n = recvmsg(fd, &mh, MSG_DONTWAIT);
+    if (n < 0) {
+      ts_sleep_ms(50);
+      continue;
+    }
+    cr_assert_geq(n, 16);
+    cr_assert_eq(pkt[12], 1, "expected an INIT, got chunk %u", pkt[12]);
+    for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+        got_tos = *(const uint8_t *)CMSG_DATA(c);
+      }
+    }
+  }
+  cr_assert_eq(got_tos & 0xFC, 0xB8, "TOS of the INIT: 0x%02x", got_tos);
+  gsctp_close(cli);
+  close(fd);
 }

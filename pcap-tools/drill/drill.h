@@ -49,11 +49,13 @@ const val *val_field(const val *v, const char *name);
 /* ---- events ---- */
 
 typedef enum time_kind {
-  TM_ABS,   /* t */
-  TM_REL,   /* +t */
-  TM_ANY,   /* * */
-  TM_RANGE, /* a~b (absolute ends) */
-  TM_RRANGE /* +a~+b (relative ends) */
+  TM_ABS,    /* t */
+  TM_REL,    /* +t */
+  TM_ANY,    /* * */
+  TM_RANGE,  /* a~b (absolute ends) */
+  TM_RRANGE, /* +a~+b (relative ends) */
+  TM_BLOCK,  /* a...b: a blocking call starting at a, returning at b */
+  TM_RBLOCK  /* +a...+b */
 } time_kind;
 
 typedef enum ev_kind {
@@ -99,6 +101,10 @@ typedef struct script {
 int script_parse(script *s, const char *path, const char *text, char *err,
                  size_t errlen);
 void script_free(script *s);
+/* Adds |name| (borrowed, must outlive parsing) to the names whose
+ * `#ifdef name` blocks are kept; "gsctp" is always defined.  Returns 0,
+ * or -1 when too many are defined. */
+int script_define(const char *name);
 
 /* ---- wire model (wire.c) ---- */
 

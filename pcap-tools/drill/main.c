@@ -39,6 +39,8 @@ static const char usage_text[] =
   "  -t, --timeout SEC   wall-clock bound per script (default 30); a script\n"
   "                      that runs longer is killed and reported TIMED OUT\n"
   "  -v, --verbose       print every outbound packet as it is matched\n"
+  "  -D, --define NAME   keep `#ifdef NAME` blocks (case-insensitive; gsctp\n"
+  "                      is always defined, Linux/FreeBSD/... are not)\n"
   "  -p, --parse-only    only parse the scripts (syntax check): prints\n"
   "                      PARSED or FAILED per script, runs nothing\n"
   "  -h, --help          print this help and exit\n"
@@ -290,6 +292,7 @@ int main(int argc, char **argv) {
     {"timeout", required_argument, NULL, 't'},
     {"verbose", no_argument, NULL, 'v'},
     {"parse-only", no_argument, NULL, 'p'},
+    {"define", required_argument, NULL, 'D'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
   opts o;
@@ -298,7 +301,7 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof(o));
   o.outdir = "drill-out";
   o.timeout_s = 30;
-  while ((c = getopt_long(argc, argv, "o:nt:vph", lopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:nt:vphD:", lopts, NULL)) != -1) {
     switch (c) {
     case 'o':
       o.outdir = optarg;
@@ -318,6 +321,12 @@ int main(int argc, char **argv) {
     }
     case 'v':
       o.verbose = 1;
+      break;
+    case 'D':
+      if (script_define(optarg) != 0) {
+        fprintf(stderr, "gsctp-drill: too many --define\n");
+        return 2;
+      }
       break;
     case 'p':
       o.parse_only = 1;

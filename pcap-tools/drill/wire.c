@@ -196,6 +196,7 @@ static const pdesc causes[] = {
   {"MISSING_MANDATORY_PARAMETER", 2, 0, {{0}}, PT_MISSING},
   {"STALE_COOKIE_ERROR", 3, 4, {{"staleness", 0, 4, 0, 0}}, PT_NONE},
   {"OUT_OF_RESOURCES", 4, 0, {{0}}, PT_NONE},
+  {"OUT_OF_RESOURCE", 4, 0, {{0}}, PT_NONE}, /* nplab's spelling */
   {"UNRESOLVABLE_ADDRESS", 5, 0, {{0}}, PT_PARAM1},
   {"UNRECOGNIZED_CHUNK_TYPE", 6, 0, {{0}}, PT_CHUNK},
   {"INVALID_MANDATORY_PARAMETER", 7, 0, {{0}}, PT_NONE},
@@ -1076,6 +1077,10 @@ int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap, char *err,
     for (i = 0; i < ev->chunks->n; ++i) {
       const val *ch = ev->chunks->items[i];
       int n;
+      if (ch->kind == V_ELLIPSIS) {
+        fail(&c, "'...' as a chunk is only allowed in outbound packets");
+        return -1;
+      }
       snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1, ch->text);
       n = build_chunk(&c, ch, buf + len, cap - len);
       if (n < 0) {
@@ -1712,6 +1717,9 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
       return -1;
     }
     node = ev->chunks->items[i];
+    if (node->kind == V_ELLIPSIS) {
+      break; /* "; ...": the remaining chunks are not checked */
+    }
     snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1, node->text);
     if (match_chunk(&c, node, pkt + off, len - off) != 0) {
       return -1;
@@ -1719,7 +1727,7 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
     off += (clen + 3) & ~(size_t)3;
     i++;
   }
-  if (i < ev->chunks->n) {
+  if (i < ev->chunks->n && ev->chunks->items[i]->kind != V_ELLIPSIS) {
     snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1,
              ev->chunks->items[i]->text);
     fail(&c, "missing: the packet has only %zu chunk(s)", i);
@@ -1944,7 +1952,11 @@ const char *wire_check_names(const val *list) {
 
   for (i = 0; list != NULL && i < list->n; ++i) {
     const val *ch = list->items[i];
-    const cdesc *d = chunk_by_name(ch->text);
+    const cdesc *d;
+    if (ch->kind != V_NAMED) {
+      continue;
+    }
+    d = chunk_by_name(ch->text);
     if (d == NULL) {
       snprintf(msg, sizeof(msg), "unsupported: unknown chunk %s", ch->text);
       return msg;
