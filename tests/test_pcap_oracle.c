@@ -712,3 +712,90 @@ Test(pcap_oracle, committed_demo_capture_agrees_and_checks_clean) {
     run_check(path, "--udp-port 49601 --udp-port 50052", out, sizeof(out)), 0,
     "%s", out);
 }
+
+/* Opens a udp_conn socket (SCTP over a UDP socket gsctp owns) on the
+ * loopback of |family|, ephemeral UDP port, remote UDP port |rport|. */
+static gsctp_sock open_udpconn(int family, int rport) {
+  gsctp_opt opts[6];
+  gsctp_sock s = 0;
+  size_t n = 0;
+  int rc;
+
+  opts[n++] = ts_opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[n++] = ts_opt_i(GSCTP_OPT_FAMILY, family);
+  opts[n++] = ts_opt_ip(gsctp_ip_loopback(family));
+  opts[n++] = ts_opt_i(GSCTP_OPT_UDP_PORT, 0);
+  if (rport > 0) {
+    opts[n++] = ts_opt_i(GSCTP_OPT_UDP_REMOTE_PORT, rport);
+  }
+  rc = gsctp_open(&s, opts, n);
+  cr_assert_eq(rc, 0, "open udp_conn: %s", gsctp_err_name(rc));
+  return s;
+}
+
+static int udp_port_of(gsctp_sock s) {
+  gsctp_opt o;
+  size_t nread = 0;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_UDP_PORT;
+  cr_assert_eq(gsctp_getopts(s, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  return (int)o.v.i;
+}
+
+/* An association over the udp_conn transport, tapped with real addresses
+ * and UDP ports (gsctp_tap_udp).  Both ends are in this process, so each
+ * packet is recorded twice: sent by one socket, received by the other. */
+static void udpconn_capture(int family, const char *name) {
+  char path[2048], tx[128], dx[128], out[65536];
+  gsctp_ip ip = gsctp_ip_loopback(family);
+  ts_pair p;
+  gsctp_item it;
+  int su, cu, rc;
+
+  if (family == GSCTP_FAMILY_INET6 && !ts_have_ipv6_loopback()) {
+    cr_skip_test("no IPv6 loopback");
+  }
+  ts_stack_start();
+  snprintf(path, sizeof(path), "%s/%s.pcap", g_outdir, name);
+  cr_assert_eq(gsctp_capture_start(path, 0), 0);
+  memset(&p, 0, sizeof(p));
+  p.srv = open_udpconn(family, 0);
+  cr_assert_eq(gsctp_listen(p.srv, GSCTP_LISTEN_TRUE), 0);
+  su = udp_port_of(p.srv);
+  p.cli = open_udpconn(family, su);
+  cu = udp_port_of(p.cli);
+  rc = gsctp_connect(p.cli, &ip, (uint16_t)gsctp_port(p.srv), NULL, 0,
+                     TS_WAIT_MS, &p.cli_up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(p.srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS,
+                     &it, NULL);
+  cr_assert_eq(rc, 0);
+  p.srv_up = it.event.u.assoc_change;
+  gsctp_item_free(&it);
+  exchange(&p, 5);
+  rc = gsctp_eof(p.cli, &p.cli_up);
+  cr_assert_eq(rc, 0, "eof: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(p.cli, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP,
+                     TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0);
+  gsctp_item_free(&it);
+  gsctp_close(p.cli);
+  gsctp_close(p.srv);
+  finish_capture(path, 2 * (4 + 2 * 5 + 3));
+
+  snprintf(tx, sizeof(tx), "-d udp.port==%d,sctp -d udp.port==%d,sctp", su, cu);
+  snprintf(dx, sizeof(dx), "--udp-port %d --udp-port %d", su, cu);
+  cr_assert_geq(oracle(path, tx, dx), 2 * (4 + 2 * 5 + 3));
+  rc = run_check(path, dx, out, sizeof(out));
+  cr_assert_eq(rc, 0, "check flagged correct traffic:\n%s", out);
+}
+
+Test(pcap_oracle, udpconn_ipv4_capture_agrees_and_checks_clean) {
+  udpconn_capture(GSCTP_FAMILY_INET, "tap_udpconn4");
+}
+
+Test(pcap_oracle, udpconn_ipv6_capture_agrees_and_checks_clean) {
+  udpconn_capture(GSCTP_FAMILY_INET6, "tap_udpconn6");
+}
