@@ -69,6 +69,7 @@ static pthread_mutex_t g_tab_mu = PTHREAD_MUTEX_INITIALIZER;
 static gsctp_sockimpl **g_tab;
 static uint16_t *g_gens;
 static size_t g_tab_cap;
+static size_t g_tab_free; /* every slot below it is in use (g_tab_mu) */
 static int g_hook_set;
 
 static void close_all_sockets(void);
@@ -77,7 +78,9 @@ static int table_insert(gsctp_sockimpl *s) {
   size_t i;
 
   pthread_mutex_lock(&g_tab_mu);
-  for (i = 1; i < g_tab_cap; ++i) {
+  /* Slots below g_tab_free are all taken: opening many sockets is linear,
+   * not quadratic. */
+  for (i = g_tab_free > 1 ? g_tab_free : 1; i < g_tab_cap; ++i) {
     if (g_tab[i] == NULL) {
       break;
     }
@@ -115,6 +118,7 @@ static int table_insert(gsctp_sockimpl *s) {
     g_gens[i] = 1;
   }
   g_tab[i] = s;
+  g_tab_free = i + 1;
   s->handle = ((gsctp_sock)g_gens[i] << SLOT_BITS) | (gsctp_sock)i;
   s->refs = 1; /* the table's reference */
   if (!g_hook_set) {
@@ -128,16 +132,20 @@ static int table_insert(gsctp_sockimpl *s) {
 static void sock_free(gsctp_sockimpl *s) {
   struct gsctp_pending *p;
   struct gsctp_assoc_addr *a;
+  size_t i;
 
   while ((p = s->pend_head) != NULL) {
     s->pend_head = p->next;
     gsctp_item_free(&p->item);
     free(p);
   }
-  while ((a = s->assocs) != NULL) {
-    s->assocs = a->next;
-    free(a);
+  for (i = 0; i < s->assoc_cap; ++i) {
+    while ((a = s->assocs[i]) != NULL) {
+      s->assocs[i] = a->next;
+      free(a);
+    }
   }
+  free(s->assocs);
   gsctp_transport_release(s);
   free(s->pbuf);
   gsctp_owner_unref(s->owner);
@@ -274,24 +282,79 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
 
 /* ---- association address cache ---- */
 
+/* A hash table, not a list: a one-to-many server with thousands of
+ * associations looks an id up for every event, and a list made that
+ * quadratic (measured in the setup benchmark, docs/benchmarks.md). */
+
+static size_t assoc_bucket(const gsctp_sockimpl *s, uint32_t id) {
+  return (size_t)(id ^ (id >> 16)) & (s->assoc_cap - 1);
+}
+
+/* s->mu held.  Doubles the table (from 16 buckets); on failure the old
+ * table stays, with longer chains. */
+static void assoc_grow_locked(gsctp_sockimpl *s) {
+  size_t ncap = s->assoc_cap ? s->assoc_cap * 2 : 16, i, oldcap;
+  struct gsctp_assoc_addr **nt = calloc(ncap, sizeof(*nt)), **old;
+
+  if (nt == NULL) {
+    return;
+  }
+  old = s->assocs;
+  oldcap = s->assoc_cap;
+  s->assocs = nt;
+  s->assoc_cap = ncap;
+  for (i = 0; i < oldcap; ++i) {
+    struct gsctp_assoc_addr *a, *next;
+
+    for (a = old[i]; a != NULL; a = next) {
+      size_t b = assoc_bucket(s, a->assoc_id);
+
+      next = a->next;
+      a->next = nt[b];
+      nt[b] = a;
+    }
+  }
+  free(old);
+}
+
+static struct gsctp_assoc_addr *assoc_find_locked(gsctp_sockimpl *s,
+                                                  uint32_t id) {
+  struct gsctp_assoc_addr *a;
+
+  if (s->assoc_cap == 0) {
+    return NULL;
+  }
+  for (a = s->assocs[assoc_bucket(s, id)]; a != NULL; a = a->next) {
+    if (a->assoc_id == id) {
+      return a;
+    }
+  }
+  return NULL;
+}
+
 static void assoc_remember(gsctp_sockimpl *s, uint32_t id,
                            const gsctp_addr *peer) {
   struct gsctp_assoc_addr *a;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      a->peer = *peer;
-      pthread_mutex_unlock(&s->mu);
-      return;
-    }
-  }
-  a = malloc(sizeof(*a));
+  a = assoc_find_locked(s, id);
   if (a != NULL) {
+    a->peer = *peer;
+    pthread_mutex_unlock(&s->mu);
+    return;
+  }
+  if (s->assoc_n >= s->assoc_cap) {
+    assoc_grow_locked(s);
+  }
+  a = s->assoc_cap > 0 ? malloc(sizeof(*a)) : NULL;
+  if (a != NULL) {
+    size_t b = assoc_bucket(s, id);
+
     a->assoc_id = id;
     a->peer = *peer;
-    a->next = s->assocs;
-    s->assocs = a;
+    a->next = s->assocs[b];
+    s->assocs[b] = a;
+    s->assoc_n++;
   }
   pthread_mutex_unlock(&s->mu);
 }
@@ -301,12 +364,10 @@ static int assoc_lookup(gsctp_sockimpl *s, uint32_t id, gsctp_addr *peer) {
   int found = 0;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      *peer = a->peer;
-      found = 1;
-      break;
-    }
+  a = assoc_find_locked(s, id);
+  if (a != NULL) {
+    *peer = a->peer;
+    found = 1;
   }
   pthread_mutex_unlock(&s->mu);
   return found;
@@ -316,12 +377,15 @@ static void assoc_forget(gsctp_sockimpl *s, uint32_t id) {
   struct gsctp_assoc_addr **pp, *a;
 
   pthread_mutex_lock(&s->mu);
-  for (pp = &s->assocs; *pp != NULL; pp = &(*pp)->next) {
-    if ((*pp)->assoc_id == id) {
-      a = *pp;
-      *pp = a->next;
-      free(a);
-      break;
+  if (s->assoc_cap > 0) {
+    for (pp = &s->assocs[assoc_bucket(s, id)]; *pp != NULL; pp = &(*pp)->next) {
+      if ((*pp)->assoc_id == id) {
+        a = *pp;
+        *pp = a->next;
+        free(a);
+        s->assoc_n--;
+        break;
+      }
     }
   }
   pthread_mutex_unlock(&s->mu);
@@ -1457,6 +1521,9 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_lock(&g_tab_mu);
   if (slot < g_tab_cap && g_tab[slot] == s) {
     g_tab[slot] = NULL;
+    if (slot < g_tab_free) {
+      g_tab_free = slot;
+    }
     s->refs--; /* the table's reference; the caller still holds one */
   }
   pthread_mutex_unlock(&g_tab_mu);
