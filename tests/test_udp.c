@@ -1174,12 +1174,8 @@ typedef struct blocked_recv {
   int timeout_ms;
 } blocked_recv;
 
-/* The main thread probes with recv(s, 0) (wait_for_waiter), which holds
- * the socket's one reader slot for a moment: a recv that starts just then
- * gets GSCTP_EALREADY, so try again until this thread is the waiter. */
 static int recv_thread(void *arg) {
   blocked_recv *b = arg;
-  int64_t deadline = ts_now_ms() + TS_WAIT_MS;
   gsctp_item it;
   int rc, i;
 
@@ -1192,13 +1188,6 @@ static int recv_thread(void *arg) {
     }
     ts_sleep_ms(1);
   }
-
-  do {
-    rc = gsctp_recv(b->sock, b->timeout_ms, &it);
-    if (rc == GSCTP_EALREADY) {
-      ts_sleep_ms(1);
-    }
-  } while (rc == GSCTP_EALREADY && ts_now_ms() < deadline);
   if (rc == 0 || rc == GSCTP_ESCTP_ERROR) {
     gsctp_item_free(&it);
     return 1; /* an item: not what the tests expect */
