@@ -171,8 +171,9 @@ static const char *chunk_label(uint8_t type, char *tmp, size_t cap) {
  * if |causes|) separated by |sep|.  Parameters that carry parameters
  * (add_ip, del_ip, set_primary after their correlation ID,
  * unrecognized_param) and causes that carry parameters
- * (unrecognized_params, restart_new_addrs) list those in parentheses,
- * separated by '+'.  Returns the number of TLVs. */
+ * (unrecognized_params, restart_new_addrs, unresolvable_addr) list those
+ * in parentheses, separated by '+'; unrecognized_chunk shows the echoed
+ * chunk header as [0xTYPE/0xFLAGS/LENGTH].  Returns the number of TLVs. */
 static int sb_tlv_names(sbuf *s, const uint8_t *p, size_t len, int causes,
                         char sep, int depth) {
   size_t off = 0;
@@ -201,9 +202,15 @@ static int sb_tlv_names(sbuf *s, const uint8_t *p, size_t len, int causes,
       }
     } else if ((!causes && t.type == GSW_P_UNRECOGNIZED) ||
                (causes && (t.type == GSW_C_UNRECOGNIZED_PARAMS ||
-                           t.type == GSW_C_RESTART_NEW_ADDRS))) {
+                           t.type == GSW_C_RESTART_NEW_ADDRS ||
+                           t.type == GSW_C_UNRESOLVABLE_ADDR))) {
       in = t.value;
       inlen = t.vlen;
+    } else if (causes && t.type == GSW_C_UNRECOGNIZED_CHUNK &&
+               t.vlen >= GSW_CHUNK_HDR_LEN) {
+      /* the echoed chunk's header: [type/flags/length] */
+      sb_printf(s, "[0x%02x/0x%02x/%u]", t.value[0], t.value[1],
+                gsw_get16(t.value + 2));
     }
     if (in != NULL && depth < 4) {
       sb_printf(s, "(");

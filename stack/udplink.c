@@ -40,6 +40,7 @@
 #include <usrsctp.h>
 
 #include "gsctp/err.h"
+#include "sctp_wire.h"
 
 #define BATCH 32
 #define DGRAM_MAX 65536
@@ -183,85 +184,11 @@ static void put32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)v;
 }
 
-/* ---- CRC32c (RFC 9260 appendix A) ---- */
-
-static uint32_t g_crc_table[256];
-static pthread_once_t g_crc_once = PTHREAD_ONCE_INIT;
-static int g_have_sse42;
-
-static void crc_init(void) {
-  uint32_t i, j;
-
-  for (i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (j = 0; j < 8; ++j) {
-      c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-    }
-    g_crc_table[i] = c;
-  }
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  g_have_sse42 = __builtin_cpu_supports("sse4.2");
-#endif
-}
-
-static uint32_t crc_sw(uint32_t c, const uint8_t *p, size_t n) {
-  while (n-- > 0) {
-    c = g_crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-  }
-  return c;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("sse4.2"))) static uint32_t
-crc_hw(uint32_t c, const uint8_t *p, size_t n) {
-  uint64_t c64 = c;
-
-  while (n >= 8) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    c64 = __builtin_ia32_crc32di(c64, v);
-    p += 8;
-    n -= 8;
-  }
-  c = (uint32_t)c64;
-  while (n-- > 0) {
-    c = __builtin_ia32_crc32qi(c, *p++);
-  }
-  return c;
-}
-#endif
-
-static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n) {
-#if defined(__x86_64__)
-  if (g_have_sse42) {
-    return crc_hw(c, p, n);
-  }
-#endif
-  return crc_sw(c, p, n);
-}
-
-uint32_t gsctp_udplink_crc32c(const uint8_t *pkt, size_t len) {
-  static const uint8_t zero[4];
-  uint32_t c = 0xFFFFFFFFu;
-
-  pthread_once(&g_crc_once, crc_init);
-  if (len < 12) {
-    return 0;
-  }
-  c = crc_update(c, pkt, 8);
-  c = crc_update(c, zero, 4);
-  c = crc_update(c, pkt + 12, len - 12);
-  return ~c;
-}
+/* ---- CRC32c: the wire codec's (table or SSE4.2), compiled into the
+ * library with the capture tap ---- */
 
 static void set_crc(uint8_t *pkt, size_t len) {
-  uint32_t c = gsctp_udplink_crc32c(pkt, len);
-
-  pkt[8] = (uint8_t)c;
-  pkt[9] = (uint8_t)(c >> 8);
-  pkt[10] = (uint8_t)(c >> 16);
-  pkt[11] = (uint8_t)(c >> 24);
+  gsw_packet_set_crc(pkt, len);
 }
 
 /* ---- packet checks ---- */
@@ -326,9 +253,8 @@ static int check_packet(const uint8_t *pkt, size_t len, struct pinfo *pi) {
   if (len < 16) {
     return V_MALFORMED;
   }
-  stored = (uint32_t)pkt[8] | ((uint32_t)pkt[9] << 8) |
-           ((uint32_t)pkt[10] << 16) | ((uint32_t)pkt[11] << 24);
-  if (gsctp_udplink_crc32c(pkt, len) != stored) {
+  stored = gsw_packet_stored_crc(pkt);
+  if (gsw_packet_crc(pkt, len) != stored) {
     return V_CHECKSUM;
   }
   pi->sport = get16(pkt);

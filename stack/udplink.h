@@ -136,9 +136,4 @@ gsctp_udplink_tap_fn gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn);
  * every endpoint socket (at stack shutdown). */
 void gsctp_udplink_shutdown_all(void);
 
-/* CRC32c of |len| bytes as stored in the SCTP common header (bytes 8-11
- * read as a little-endian word), computed with the checksum field
- * taken as zero.  Exposed for tests. */
-uint32_t gsctp_udplink_crc32c(const uint8_t *pkt, size_t len);
-
 #endif /* GSCTP_UDPLINK_H */
