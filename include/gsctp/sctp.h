@@ -233,8 +233,10 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  * GSCTP_ENOPROTOOPT: an option usrsctp 0.9.5 cannot honour (tos on a
  *   UDP socket, priority, dontroute, ttl, bind_to_device, ...; see
  *   docs/api.md), set to anything but its neutral value.
- * GSCTP_ENOENT, GSCTP_EOPNOTSUPP: GSCTP_OPT_NETNS names no file, or a
- *   namespace other than the one the process's stack runs in.
+ * GSCTP_ENOENT, GSCTP_EOPNOTSUPP, GSCTP_EPERM: GSCTP_OPT_NETNS names no
+ *   file, or a namespace other than the one the process's stack already
+ *   runs in, or one the process may not enter (the first open with netns
+ *   starts the stack inside the namespace).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
