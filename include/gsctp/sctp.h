@@ -123,7 +123,8 @@ typedef enum gsctp_optname {
                                  addr.ip like GSCTP_OPT_IP and sets the port to
                                  addr.port (a later GSCTP_OPT_PORT overrides) */
   GSCTP_OPT_NETNS,          /**< str: open only, a network namespace file
-                                 (/var/run/netns/NAME, /proc/PID/ns/net) */
+                                 (/var/run/netns/NAME, /proc/PID/ns/net):
+                                 the stack starts in it, or must run in it */
   GSCTP_OPT_BIND_TO_DEVICE, /**< str: interface name (GSCTP_ENOPROTOOPT) */
   /* Records (issue 7). */
   GSCTP_OPT_SCTP_RTOINFO,               /**< rtoinfo */
