@@ -23,6 +23,7 @@ enum {
   V_GSCTP,   /* gsctp front end, passive mode */
   V_ACTIVE,  /* gsctp {active, N} */
   V_TCP,     /* kernel TCP over loopback */
+  V_UDPCONN, /* gsctp passive on the udp_conn transport (gsctp's own UDP) */
   V__COUNT
 };
 
@@ -45,6 +46,10 @@ typedef struct bpeer {
 
 /* util.c */
 double bench_now(void);
+/* CPU time (user + system, all threads) this process used so far. */
+double bench_cpu_secs(void);
+/* Context switches (voluntary + involuntary, all threads) so far. */
+long bench_ctx_switches(void);
 long bench_rss_kib(void);
 /* Write one line (printf-style) to |fd|; the line is sent whole. */
 void bench_report(int fd, const char *fmt, ...)

@@ -24,7 +24,7 @@ while IFS= read -r line; do
     continue
   fi
   echo "$line" | grep -Eq \
-    "^(tput mtu=1500 size=$num streams=$num variant=[a-z_]+ msg_s=$num mb_s=$num|lat mtu=1500 size=$num variant=[a-z_]+ p50_us=$num p99_us=$num|setup mtu=1500 n=$num variant=[a-z_]+ assoc_s=$num time_s=$num rss_kib_per_assoc=-?$num) $ratio( pmtu=$num)?( some_failed=.*)?$" ||
+    "^(tput mtu=1500 size=$num streams=$num variant=[a-z_]+ msg_s=$num mb_s=$num cpu_us_msg=$num csw_msg=$num|lat mtu=1500 size=$num variant=[a-z_]+ p50_us=$num p99_us=$num|setup mtu=1500 n=$num variant=[a-z_]+ assoc_s=$num time_s=$num rss_kib_per_assoc=-?$num) $ratio( pmtu=$num)?( some_failed=.*)?$" ||
     fail "malformed or failed line: $line"
 done <"$out"
 for v in raw_usrsctp gsctp tcp; do

@@ -32,11 +32,12 @@
 #define MAX_RUNS 15
 #define MAX_ENTRIES 64
 #define LO_MTU 32768
+#define SCTP_PMTU_1500 1460 /* spp_pathmtu for 1500-byte IPv4 datagrams */
 
-static const char *const vname[V__COUNT] = {"raw_usrsctp", "gsctp",
-                                            "gsctp_active", "tcp"};
-static const char *const vtitle[V__COUNT] = {"raw usrsctp", "gsctp passive",
-                                             "gsctp {active,N}", "TCP"};
+static const char *const vname[V__COUNT] = {
+  "raw_usrsctp", "gsctp", "gsctp_active", "tcp", "gsctp_udp_conn"};
+static const char *const vtitle[V__COUNT] = {
+  "raw usrsctp", "gsctp passive", "gsctp {active,N}", "TCP", "gsctp udp_conn"};
 
 enum { SEC_MTU = 0, SEC_LO = 1 };
 
@@ -49,10 +50,10 @@ typedef struct entry {
   int pmtu;
   int vmask; /* variants run */
   /* results: [variant][run][metric] */
-  double val[V__COUNT][MAX_RUNS][3];
+  double val[V__COUNT][MAX_RUNS][4];
   int nok[V__COUNT];
   char err[V__COUNT][120];
-  double med[V__COUNT][3];
+  double med[V__COUNT][4];
   int seen_pmtu[V__COUNT];
 } entry;
 
@@ -119,9 +120,9 @@ static int kv_err(const lbuf *b, char *out, size_t outlen) {
 }
 
 static int (*const server_fn[V__COUNT])(const bparams *, int) = {
-  raw_server, gs_server, gs_server, tcp_server};
+  raw_server, gs_server, gs_server, tcp_server, gs_server};
 static int (*const client_fn[V__COUNT])(const bparams *, const bpeer *, int) = {
-  raw_client, gs_client, gs_client, tcp_client};
+  raw_client, gs_client, gs_client, tcp_client, gs_client};
 
 static void on_term(int sig);
 
@@ -252,8 +253,8 @@ static int done_run(const bparams *p, const lbuf *sb, const lbuf *cb) {
   }
 }
 
-/* Run |p| once; fills out[0..2] or err.  Returns 0 on success. */
-static int run_once(const bparams *p, double out[3], int *ppmtu, char *err,
+/* Run |p| once; fills out[0..3] or err.  Returns 0 on success. */
+static int run_once(const bparams *p, double out[4], int *ppmtu, char *err,
                     size_t errlen) {
   lbuf *sb = calloc(1, sizeof(*sb)), *cb = calloc(1, sizeof(*cb));
   bpeer peer;
@@ -308,7 +309,11 @@ static int run_once(const bparams *p, double out[3], int *ppmtu, char *err,
     }
     out[0] = msgs / secs;
     out[1] = bytes / secs / 1e6;
-    out[2] = 0;
+    /* CPU microseconds per message, both processes, whole run (less
+     * sensitive to other load on the machine than the rate). */
+    out[2] = (kv(sb, "cpu") + kv(cb, "cpu")) / msgs * 1e6;
+    /* Context switches per message: how often threads sleep and wake. */
+    out[3] = (kv(sb, "csw") + kv(cb, "csw")) / msgs;
     break;
   }
   case T_LAT:
@@ -354,7 +359,11 @@ static entry *add(int section, int test, size_t size, int streams, int nassoc,
   e->size = size;
   e->streams = streams;
   e->nassoc = nassoc;
-  e->pmtu = section == SEC_MTU ? 1500 : LO_MTU;
+  /* usrsctp 0.9.5 leaves IP and UDP headers out of the path MTU of a
+   * UDP-encapsulated association: spp_pathmtu 1500 gives 1540-byte IPv4
+   * datagrams, 1460 gives at most 1500 (checked with tshark), the size of
+   * a 1500-byte Ethernet path, as TCP's MSS of 1460 does. */
+  e->pmtu = section == SEC_MTU ? SCTP_PMTU_1500 : LO_MTU;
   e->vmask = vmask;
   return e;
 }
@@ -374,7 +383,7 @@ static void compute_medians(entry *e) {
   int v, m, r;
 
   for (v = 0; v < V__COUNT; ++v) {
-    for (m = 0; m < 3; ++m) {
+    for (m = 0; m < 4; ++m) {
       double col[MAX_RUNS];
 
       for (r = 0; r < e->nok[v]; ++r) {
@@ -438,7 +447,8 @@ static void print_line(FILE *f, const entry *e, int v) {
     return;
   }
   if (e->test == T_TPUT) {
-    fprintf(f, " msg_s=%.0f mb_s=%.2f", e->med[v][0], e->med[v][1]);
+    fprintf(f, " msg_s=%.0f mb_s=%.2f cpu_us_msg=%.3f csw_msg=%.3f",
+            e->med[v][0], e->med[v][1], e->med[v][2], e->med[v][3]);
   } else if (e->test == T_LAT) {
     fprintf(f, " p50_us=%.1f p99_us=%.1f", e->med[v][0], e->med[v][1]);
   } else {
@@ -471,7 +481,8 @@ static void cell(FILE *f, const entry *e, int v) {
   } else if (e->nok[v] == 0) {
     fprintf(f, " failed |");
   } else if (e->test == T_TPUT) {
-    fprintf(f, " %.1f MB/s (%.0f msg/s) |", e->med[v][1], e->med[v][0]);
+    fprintf(f, " %.1f MB/s (%.0f msg/s; %.2f µs CPU) |", e->med[v][1],
+            e->med[v][0], e->med[v][2]);
   } else if (e->test == T_LAT) {
     fprintf(f, " %.1f / %.1f µs |", e->med[v][0], e->med[v][1]);
   } else {
@@ -546,8 +557,8 @@ static void write_md(const char *path, int runs, double secs, int quick) {
   struct utsname u;
   time_t now = time(NULL);
   char when[64];
-  const int all =
-    (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) | (1 << V_TCP);
+  const int all = (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) |
+                  (1 << V_TCP) | (1 << V_UDPCONN);
 
   if (f == NULL) {
     fprintf(stderr, "gsctp-bench: cannot write %s: %s\n", path,
@@ -574,14 +585,15 @@ static void write_md(const char *path, int runs, double secs, int quick) {
           "#### Throughput, loopback path MTU (%d bytes for SCTP; TCP "
           "unclamped)\n\n",
           LO_MTU);
-  md_table(f, SEC_LO, T_TPUT, (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP));
+  md_table(f, SEC_LO, T_TPUT,
+           (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP) | (1 << V_UDPCONN));
   fclose(f);
 }
 
 /* SVG: throughput at 1500-byte MTU, MB/s on a log scale, grouped bars. */
 static void write_svg(const char *path) {
   static const char *const color[V__COUNT] = {"#7f7f7f", "#1f77b4", "#2ca02c",
-                                              "#d62728"};
+                                              "#d62728", "#ff7f0e"};
   FILE *f = fopen(path, "w");
   int i, v, ng = 0, g;
   const int W = 960, H = 440, L = 70, R = 20, T = 50, B = 80;
@@ -711,8 +723,8 @@ int main(int argc, char **argv) {
   double secs = 3.0;
   const char *setup = NULL, *only = NULL, *md = NULL, *svg = NULL;
   int nsetup = 0, setups[8];
-  const int all =
-    (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) | (1 << V_TCP);
+  const int all = (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_ACTIVE) |
+                  (1 << V_TCP) | (1 << V_UDPCONN);
   static const size_t sizes[] = {64, 1024, 16384, 65536};
   size_t only_size = 0;
   int vfilter = 0;
@@ -761,7 +773,12 @@ int main(int argc, char **argv) {
       svg = optarg;
       break;
     case 'z':
-      only_size = (size_t)atol(optarg);
+      only_size = (size_t)strtoul(optarg, NULL, 10);
+      if (only_size != 64 && only_size != 1024 && only_size != 16384 &&
+          only_size != 65536) {
+        fprintf(stderr, "gsctp-bench: --size takes 64, 1024, 16384 or 65536\n");
+        return 2;
+      }
       break;
     case 'v':
       for (v = 0; v < V__COUNT; ++v) {
@@ -847,7 +864,7 @@ int main(int argc, char **argv) {
         continue;
       }
       add(SEC_LO, T_TPUT, sizes[i], 1, 0,
-          (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP));
+          (1 << V_RAW) | (1 << V_GSCTP) | (1 << V_TCP) | (1 << V_UDPCONN));
     }
   }
 
@@ -871,7 +888,7 @@ int main(int argc, char **argv) {
 
       for (v = 0; v < V__COUNT; ++v) {
         bparams p;
-        double out[3] = {0, 0, 0};
+        double out[4] = {0, 0, 0, 0};
         char err[120];
         int pmtu = 0;
 
@@ -890,7 +907,7 @@ int main(int argc, char **argv) {
         err[0] = '\0';
         step++;
         if (run_once(&p, out, &pmtu, err, sizeof(err)) == 0) {
-          for (k = 0; k < 3; ++k) {
+          for (k = 0; k < 4; ++k) {
             e->val[v][e->nok[v]][k] = out[k];
           }
           e->nok[v]++;

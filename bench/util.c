@@ -99,6 +99,25 @@ void bench_fill(uint8_t *buf, size_t len) {
   }
 }
 
+double bench_cpu_secs(void) {
+  struct rusage ru;
+
+  if (getrusage(RUSAGE_SELF, &ru) != 0) {
+    return 0;
+  }
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+long bench_ctx_switches(void) {
+  struct rusage ru;
+
+  if (getrusage(RUSAGE_SELF, &ru) != 0) {
+    return 0;
+  }
+  return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
 int bench_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
 

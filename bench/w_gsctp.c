@@ -1,16 +1,18 @@
 /*
- * w_gsctp.c - variants (b) gsctp passive and (c) gsctp {active, N}.
+ * w_gsctp.c - variants (b) gsctp passive, (c) gsctp {active, N} and
+ * gsctp passive on the udp_conn transport (a UDP socket gsctp owns).
  *
  * Written on gsctp's public API (gsctp/gsctp.h) the way a gen_sctp user
  * would: gsctp_open bound to 127.0.0.1, gsctp_connect, gsctp_send,
- * gsctp_recv, gsctp_eof.  The stack runs with gsctp's own defaults.
+ * gsctp_recv (passive) or the owner's mailbox (active), gsctp_eof.  The
+ * stack runs with gsctp's own defaults.  The path MTU is set with the
+ * sctp_peer_addr_params option (pmtud_disable + pathmtu), on the endpoint
+ * before the association and on the association after comm_up, as the
+ * raw variant does with SCTP_PEER_ADDR_PARAMS.
  *
- * One exception: gsctp has no public path-MTU option yet
- * (`sctp_peer_addr_params` is not in this build's option list), so the
- * benchmark sets SCTP_PEER_ADDR_PARAMS (SPP_PMTUD_DISABLE, spp_pathmtu)
- * on the socket's usrsctp socket through the front end's internal
- * accessors, exactly as the raw variant does.  Nothing else of gsctp's
- * internals is touched.
+ * {active, N}: N = ACTIVE_N; when the socket turns passive
+ * ({sctp_passive, S} in the mailbox) the receiver re-arms it with
+ * setopts({active, N}), as an Erlang process would.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,52 +23,45 @@
 
 #include "bench.h"
 #include "gsctp/gsctp.h"
-#include "gsctp_int.h"
+#include "gsctp/owner.h"
+#include <usrsctp.h>
+
+#define ACTIVE_N 100
 
 int gs_has_active(void) {
-  return 0; /* GSCTP_OPT_ACTIVE accepts only false in this build */
+#ifdef GSCTP_ACTIVE_N
+  return 1;
+#else
+  return 0;
+#endif
 }
 
 static void gs_set_pmtu(gsctp_sock h, uint32_t assoc, int mtu) {
-  gsctp_sockimpl *s;
-  struct socket *so;
-  struct sctp_paddrparams pp;
+  gsctp_opt o;
 
-  if (mtu <= 0 || (s = gsctp_sock_get(h)) == NULL) {
+  if (mtu <= 0) {
     return;
   }
-  if (gsctp_so_enter(s, &so) == 0) {
-    memset(&pp, 0, sizeof(pp));
-    pp.spp_assoc_id = (sctp_assoc_t)assoc;
-    pp.spp_flags = SPP_PMTUD_DISABLE;
-    pp.spp_pathmtu = (uint32_t)mtu;
-    (void)usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp,
-                             sizeof(pp));
-    gsctp_so_leave(s);
-  }
-  gsctp_sock_put(s);
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  o.v.paddrparams.assoc_id = assoc;
+  o.v.paddrparams.pathmtu = mtu;
+  o.v.paddrparams.flags = GSCTP_SPP_PMTUD_DISABLE;
+  (void)gsctp_setopts(h, &o, 1);
 }
 
 static int gs_get_pmtu(gsctp_sock h, uint32_t assoc) {
-  gsctp_sockimpl *s;
-  struct socket *so;
-  struct sctp_status st;
-  socklen_t len = sizeof(st);
-  int mtu = -1;
+  gsctp_opt o;
+  size_t n = 0;
 
-  if ((s = gsctp_sock_get(h)) == NULL) {
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_STATUS;
+  o.v.status.assoc_id = assoc;
+  if (gsctp_getopts(h, &o, 1, &n) != 0 || n != 1) {
     return -1;
   }
-  if (gsctp_so_enter(s, &so) == 0) {
-    memset(&st, 0, sizeof(st));
-    st.sstat_assoc_id = (sctp_assoc_t)assoc;
-    if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) == 0) {
-      mtu = (int)st.sstat_primary.spinfo_mtu;
-    }
-    gsctp_so_leave(s);
-  }
-  gsctp_sock_put(s);
-  return mtu;
+  return (int)o.v.status.primary.mtu;
 }
 
 /*
@@ -131,18 +126,36 @@ static int gs_start(int *pudp) {
   return 0;
 }
 
-static int gs_socket(const bparams *p, int remote_udp, gsctp_sock *ps) {
-  gsctp_opt o[2];
+/* Open a socket for |p|'s variant.  |remote_udp| > 0: a client that
+ * reaches the server's UDP port |remote_udp|.  |active|: open it in
+ * {active, ACTIVE_N} (variant (c) only). */
+static int gs_socket(const bparams *p, int remote_udp, int active,
+                     gsctp_sock *ps) {
+  gsctp_opt o[5];
   size_t n = 0;
   int rv;
 
   memset(o, 0, sizeof(o));
   o[n].name = GSCTP_OPT_IP;
   o[n++].v.ip = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  if (p->variant == V_UDPCONN) {
+    o[n].name = GSCTP_OPT_TRANSPORT;
+    o[n++].v.i = GSCTP_TRANSPORT_UDP_CONN;
+    o[n].name = GSCTP_OPT_UDP_PORT;
+    o[n++].v.i = 0; /* ephemeral */
+  }
   if (remote_udp > 0) {
     o[n].name = GSCTP_OPT_UDP_REMOTE_PORT;
     o[n++].v.i = remote_udp;
   }
+#ifdef GSCTP_ACTIVE_N
+  if (active) {
+    o[n].name = GSCTP_OPT_ACTIVE;
+    o[n++].v.i = GSCTP_ACTIVE_N(ACTIVE_N);
+  }
+#else
+  (void)active;
+#endif
   rv = gsctp_open(ps, o, n);
   if (rv == 0) {
     gs_set_pmtu(*ps, 0, p->pmtu);
@@ -150,13 +163,80 @@ static int gs_socket(const bparams *p, int remote_udp, gsctp_sock *ps) {
   return rv;
 }
 
-static int serve_data(const bparams *p, gsctp_sock s, int fd) {
+/* The UDP port peers send to: the socket's own (udp_conn) or the
+ * stack's (usrsctp's UDP encapsulation). */
+static int gs_udp_port(gsctp_sock s) {
+  gsctp_opt o;
+  size_t n = 0;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_TRANSPORT;
+  if (gsctp_getopts(s, &o, 1, &n) == 0 && n == 1 &&
+      o.v.i == GSCTP_TRANSPORT_UDP_CONN) {
+    memset(&o, 0, sizeof(o));
+    o.name = GSCTP_OPT_UDP_PORT;
+    if (gsctp_getopts(s, &o, 1, &n) == 0 && n == 1) {
+      return (int)o.v.i;
+    }
+    return -1;
+  }
+  return gsctp_stack_udp_port();
+}
+
+/*
+ * Next item of |s|: from gsctp_recv (passive) or from the calling
+ * thread's mailbox (active; a {sctp_passive, S} re-arms {active, N}).
+ * Returns 0 or GSCTP_ESCTP_ERROR with |*pit| filled (caller frees), or
+ * an error.
+ */
+static int next(gsctp_sock s, int active, int timeout_ms, gsctp_item *pit) {
+  if (!active) {
+    return gsctp_recv(s, timeout_ms, pit);
+  }
+  for (;;) {
+    gsctp_msg m;
+    int rv = gsctp_owner_recv(NULL, timeout_ms, &m);
+
+    if (rv != 0) {
+      return rv;
+    }
+    switch (m.kind) {
+    case GSCTP_MSG_SCTP:
+      *pit = m.item;
+      return 0;
+    case GSCTP_MSG_SCTP_ERROR:
+      *pit = m.item;
+      return GSCTP_ESCTP_ERROR;
+    case GSCTP_MSG_SCTP_ERROR_CODE:
+      return m.error;
+#ifdef GSCTP_ACTIVE_N
+    case GSCTP_MSG_SCTP_PASSIVE: {
+      gsctp_opt o;
+
+      memset(&o, 0, sizeof(o));
+      o.name = GSCTP_OPT_ACTIVE;
+      o.v.i = GSCTP_ACTIVE_N(ACTIVE_N);
+      rv = gsctp_setopts(s, &o, 1);
+      if (rv != 0) {
+        return rv;
+      }
+      break;
+    }
+#endif
+    default:
+      gsctp_msg_free(&m);
+      break;
+    }
+  }
+}
+
+static int serve_data(const bparams *p, gsctp_sock s, int active, int fd) {
   uint64_t msgs = 0, bytes = 0;
   double t_first = 0, t_last = 0;
 
   for (;;) {
     gsctp_item it;
-    int rv = gsctp_recv(s, GSCTP_INFINITY, &it);
+    int rv = next(s, active, GSCTP_INFINITY, &it);
 
     if (rv == GSCTP_ESCTP_ERROR) {
       gsctp_item_free(&it);
@@ -202,18 +282,19 @@ static int serve_data(const bparams *p, gsctp_sock s, int fd) {
       t_first = t_last;
     }
   }
-  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f", (unsigned long long)msgs,
-               (unsigned long long)bytes, t_last - t_first);
+  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f cpu=%.6f csw=%ld",
+               (unsigned long long)msgs, (unsigned long long)bytes,
+               t_last - t_first, bench_cpu_secs(), bench_ctx_switches());
   return 0;
 }
 
-static int serve_setup(const bparams *p, gsctp_sock s, int fd) {
+static int serve_setup(const bparams *p, gsctp_sock s, int active, int fd) {
   long rss0 = bench_rss_kib(), rss1;
   int up = 0;
 
   while (up < p->nassoc) {
     gsctp_item it;
-    int rv = gsctp_recv(s, GSCTP_INFINITY, &it);
+    int rv = next(s, active, GSCTP_INFINITY, &it);
 
     if (rv == GSCTP_ESCTP_ERROR) {
       gsctp_item_free(&it);
@@ -233,8 +314,9 @@ static int serve_setup(const bparams *p, gsctp_sock s, int fd) {
   bench_report(fd, "up=%d rss0=%ld rss1=%ld", up, rss0, rss1);
   for (;;) {
     gsctp_item it;
+    int rv = next(s, active, GSCTP_INFINITY, &it);
 
-    if (gsctp_recv(s, GSCTP_INFINITY, &it) == GSCTP_ECLOSED) {
+    if (rv != 0 && rv != GSCTP_ESCTP_ERROR) {
       return 0;
     }
     gsctp_item_free(&it);
@@ -243,7 +325,7 @@ static int serve_setup(const bparams *p, gsctp_sock s, int fd) {
 
 int gs_server(const bparams *p, int fd) {
   gsctp_sock s;
-  int udp, rv;
+  int udp, rv, active = p->variant == V_ACTIVE;
 
   if (p->variant == V_ACTIVE && !gs_has_active()) {
     bench_report(fd, "err=active mode not in this build");
@@ -253,7 +335,7 @@ int gs_server(const bparams *p, int fd) {
     bench_report(fd, "err=stack-start");
     return 1;
   }
-  rv = gs_socket(p, 0, &s);
+  rv = gs_socket(p, 0, active, &s);
   if (rv == 0) {
     rv = gsctp_listen(s, GSCTP_LISTEN_TRUE);
   }
@@ -261,8 +343,10 @@ int gs_server(const bparams *p, int fd) {
     bench_report(fd, "err=open:%s", gsctp_err_name(rv));
     return 1;
   }
-  bench_report(fd, "port=%d udp=%d", gsctp_port(s), udp);
-  return p->test == T_SETUP ? serve_setup(p, s, fd) : serve_data(p, s, fd);
+  (void)udp;
+  bench_report(fd, "port=%d udp=%d", gsctp_port(s), gs_udp_port(s));
+  return p->test == T_SETUP ? serve_setup(p, s, active, fd)
+                            : serve_data(p, s, active, fd);
 }
 
 struct setup_ctx {
@@ -307,7 +391,7 @@ static int client_setup(const bparams *p, const bpeer *peer, int fd) {
     return 1;
   }
   for (i = 0; i < p->nassoc; ++i) {
-    rv = gs_socket(p, peer->udp_port, &c.socks[i]);
+    rv = gs_socket(p, peer->udp_port, 0, &c.socks[i]);
     if (rv != 0) {
       bench_report(fd, "err=open %d:%s", i, gsctp_err_name(rv));
       return 1;
@@ -338,7 +422,7 @@ int gs_client(const bparams *p, const bpeer *peer, int fd) {
   gsctp_assoc_change ev;
   gsctp_ip ip = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   uint8_t *buf;
-  int udp, rv;
+  int udp, rv, active = p->variant == V_ACTIVE && p->test == T_LAT;
 
   if (p->variant == V_ACTIVE && !gs_has_active()) {
     bench_report(fd, "err=active mode not in this build");
@@ -351,7 +435,7 @@ int gs_client(const bparams *p, const bpeer *peer, int fd) {
   if (p->test == T_SETUP) {
     return client_setup(p, peer, fd);
   }
-  rv = gs_socket(p, peer->udp_port, &s);
+  rv = gs_socket(p, peer->udp_port, active, &s);
   if (rv == 0) {
     rv = gsctp_connect(s, &ip, peer->port, NULL, 0, 10000, &ev);
   }
@@ -384,7 +468,7 @@ int gs_client(const bparams *p, const bpeer *peer, int fd) {
         gsctp_item it;
         int data;
 
-        rv = gsctp_recv(s, 10000, &it);
+        rv = next(s, active, 10000, &it);
         if (rv != 0 && rv != GSCTP_ESCTP_ERROR) {
           bench_report(fd, "err=recv:%s", gsctp_err_name(rv));
           return 1;
@@ -419,8 +503,9 @@ int gs_client(const bparams *p, const bpeer *peer, int fd) {
       }
       sent++;
     }
-    bench_report(fd, "sent=%llu pmtu=%d", (unsigned long long)sent,
-                 gs_get_pmtu(s, ev.assoc_id));
+    bench_report(fd, "sent=%llu cpu=%.6f csw=%ld pmtu=%d",
+                 (unsigned long long)sent, bench_cpu_secs(),
+                 bench_ctx_switches(), gs_get_pmtu(s, ev.assoc_id));
     (void)gsctp_eof(s, &ev);
   }
   for (;;) {

@@ -300,8 +300,9 @@ static int serve_data(const bparams *p, struct socket *so, int fd) {
       }
     }
   }
-  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f", (unsigned long long)msgs,
-               (unsigned long long)bytes, t_last - t_first);
+  bench_report(fd, "msgs=%llu bytes=%llu secs=%.6f cpu=%.6f csw=%ld",
+               (unsigned long long)msgs, (unsigned long long)bytes,
+               t_last - t_first, bench_cpu_secs(), bench_ctx_switches());
   free(buf);
   return 0;
 }
@@ -539,8 +540,9 @@ int raw_client(const bparams *p, const bpeer *peer, int fd) {
       }
       sent++;
     }
-    bench_report(fd, "sent=%llu pmtu=%d", (unsigned long long)sent,
-                 get_pmtu(so, assoc));
+    bench_report(fd, "sent=%llu cpu=%.6f csw=%ld pmtu=%d",
+                 (unsigned long long)sent, bench_cpu_secs(),
+                 bench_ctx_switches(), get_pmtu(so, assoc));
     /* Graceful shutdown: the server sees SHUTDOWN_COMP after the last
      * message.  Stay alive until the driver has the result. */
     si.snd_sid = 0;

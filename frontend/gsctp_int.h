@@ -87,7 +87,10 @@ typedef struct gsctp_sockimpl {
   socklen_t pfromlen;
 
   struct gsctp_pending *pend_head, *pend_tail; /* mu */
-  struct gsctp_assoc_addr *assocs;             /* mu */
+  /* Known peer addresses by association id: a chained hash table of
+   * assoc_cap buckets (a power of two; 0 = not allocated yet) (mu). */
+  struct gsctp_assoc_addr **assocs;
+  size_t assoc_cap, assoc_n;
 
   struct gsctp_udpconn *tp; /* udp_conn state (transport.c), else NULL */
   /* Front-end-only options kept by opts.c (mu). */

@@ -69,6 +69,7 @@ static pthread_mutex_t g_tab_mu = PTHREAD_MUTEX_INITIALIZER;
 static gsctp_sockimpl **g_tab;
 static uint16_t *g_gens;
 static size_t g_tab_cap;
+static size_t g_tab_free; /* every slot below it is in use (g_tab_mu) */
 static int g_hook_set;
 
 static void close_all_sockets(void);
@@ -77,7 +78,9 @@ static int table_insert(gsctp_sockimpl *s) {
   size_t i;
 
   pthread_mutex_lock(&g_tab_mu);
-  for (i = 1; i < g_tab_cap; ++i) {
+  /* Slots below g_tab_free are all taken: opening many sockets is linear,
+   * not quadratic. */
+  for (i = g_tab_free > 1 ? g_tab_free : 1; i < g_tab_cap; ++i) {
     if (g_tab[i] == NULL) {
       break;
     }
@@ -115,6 +118,7 @@ static int table_insert(gsctp_sockimpl *s) {
     g_gens[i] = 1;
   }
   g_tab[i] = s;
+  g_tab_free = i + 1;
   s->handle = ((gsctp_sock)g_gens[i] << SLOT_BITS) | (gsctp_sock)i;
   s->refs = 1; /* the table's reference */
   if (!g_hook_set) {
@@ -128,16 +132,20 @@ static int table_insert(gsctp_sockimpl *s) {
 static void sock_free(gsctp_sockimpl *s) {
   struct gsctp_pending *p;
   struct gsctp_assoc_addr *a;
+  size_t i;
 
   while ((p = s->pend_head) != NULL) {
     s->pend_head = p->next;
     gsctp_item_free(&p->item);
     free(p);
   }
-  while ((a = s->assocs) != NULL) {
-    s->assocs = a->next;
-    free(a);
+  for (i = 0; i < s->assoc_cap; ++i) {
+    while ((a = s->assocs[i]) != NULL) {
+      s->assocs[i] = a->next;
+      free(a);
+    }
   }
+  free(s->assocs);
   gsctp_transport_release(s);
   free(s->pbuf);
   gsctp_owner_unref(s->owner);
@@ -198,6 +206,7 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
+    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
     usrsctp_close(so);
   }
 }
@@ -273,24 +282,79 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
 
 /* ---- association address cache ---- */
 
+/* A hash table, not a list: a one-to-many server with thousands of
+ * associations looks an id up for every event, and a list made that
+ * quadratic (measured in the setup benchmark, docs/benchmarks.md). */
+
+static size_t assoc_bucket(const gsctp_sockimpl *s, uint32_t id) {
+  return (size_t)(id ^ (id >> 16)) & (s->assoc_cap - 1);
+}
+
+/* s->mu held.  Doubles the table (from 16 buckets); on failure the old
+ * table stays, with longer chains. */
+static void assoc_grow_locked(gsctp_sockimpl *s) {
+  size_t ncap = s->assoc_cap ? s->assoc_cap * 2 : 16, i, oldcap;
+  struct gsctp_assoc_addr **nt = calloc(ncap, sizeof(*nt)), **old;
+
+  if (nt == NULL) {
+    return;
+  }
+  old = s->assocs;
+  oldcap = s->assoc_cap;
+  s->assocs = nt;
+  s->assoc_cap = ncap;
+  for (i = 0; i < oldcap; ++i) {
+    struct gsctp_assoc_addr *a, *next;
+
+    for (a = old[i]; a != NULL; a = next) {
+      size_t b = assoc_bucket(s, a->assoc_id);
+
+      next = a->next;
+      a->next = nt[b];
+      nt[b] = a;
+    }
+  }
+  free(old);
+}
+
+static struct gsctp_assoc_addr *assoc_find_locked(gsctp_sockimpl *s,
+                                                  uint32_t id) {
+  struct gsctp_assoc_addr *a;
+
+  if (s->assoc_cap == 0) {
+    return NULL;
+  }
+  for (a = s->assocs[assoc_bucket(s, id)]; a != NULL; a = a->next) {
+    if (a->assoc_id == id) {
+      return a;
+    }
+  }
+  return NULL;
+}
+
 static void assoc_remember(gsctp_sockimpl *s, uint32_t id,
                            const gsctp_addr *peer) {
   struct gsctp_assoc_addr *a;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      a->peer = *peer;
-      pthread_mutex_unlock(&s->mu);
-      return;
-    }
-  }
-  a = malloc(sizeof(*a));
+  a = assoc_find_locked(s, id);
   if (a != NULL) {
+    a->peer = *peer;
+    pthread_mutex_unlock(&s->mu);
+    return;
+  }
+  if (s->assoc_n >= s->assoc_cap) {
+    assoc_grow_locked(s);
+  }
+  a = s->assoc_cap > 0 ? malloc(sizeof(*a)) : NULL;
+  if (a != NULL) {
+    size_t b = assoc_bucket(s, id);
+
     a->assoc_id = id;
     a->peer = *peer;
-    a->next = s->assocs;
-    s->assocs = a;
+    a->next = s->assocs[b];
+    s->assocs[b] = a;
+    s->assoc_n++;
   }
   pthread_mutex_unlock(&s->mu);
 }
@@ -300,12 +364,10 @@ static int assoc_lookup(gsctp_sockimpl *s, uint32_t id, gsctp_addr *peer) {
   int found = 0;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      *peer = a->peer;
-      found = 1;
-      break;
-    }
+  a = assoc_find_locked(s, id);
+  if (a != NULL) {
+    *peer = a->peer;
+    found = 1;
   }
   pthread_mutex_unlock(&s->mu);
   return found;
@@ -315,12 +377,15 @@ static void assoc_forget(gsctp_sockimpl *s, uint32_t id) {
   struct gsctp_assoc_addr **pp, *a;
 
   pthread_mutex_lock(&s->mu);
-  for (pp = &s->assocs; *pp != NULL; pp = &(*pp)->next) {
-    if ((*pp)->assoc_id == id) {
-      a = *pp;
-      *pp = a->next;
-      free(a);
-      break;
+  if (s->assoc_cap > 0) {
+    for (pp = &s->assocs[assoc_bucket(s, id)]; *pp != NULL; pp = &(*pp)->next) {
+      if ((*pp)->assoc_id == id) {
+        a = *pp;
+        *pp = a->next;
+        free(a);
+        s->assoc_n--;
+        break;
+      }
     }
   }
   pthread_mutex_unlock(&s->mu);
@@ -1463,6 +1528,9 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_lock(&g_tab_mu);
   if (slot < g_tab_cap && g_tab[slot] == s) {
     g_tab[slot] = NULL;
+    if (slot < g_tab_free) {
+      g_tab_free = slot;
+    }
     s->refs--; /* the table's reference; the caller still holds one */
   }
   pthread_mutex_unlock(&g_tab_mu);
@@ -1479,6 +1547,10 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
     usrsctp_set_upcall(so, NULL, NULL);
+    /* non_block_send made the socket non-blocking, and usrsctp's close
+     * ignores linger on a non-blocking socket: close the same way with
+     * and without it. */
+    (void)usrsctp_set_non_blocking(so, 0);
     usrsctp_close(so);
   }
   return 0;
@@ -1893,7 +1965,15 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
       rv = rc;
       break;
     }
-    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+    if (is_connect_outcome(&item, rc, (uint32_t)id) ||
+        (id == 0 && rc == 0 && item.is_event &&
+         item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item.event.u.assoc_change.state == GSCTP_CANT_ASSOC &&
+         item.from.port == target.port &&
+         gsctp_ip_equal(&item.from.ip, &target.ip))) {
+      /* id 0: the association failed (e.g. an ABORT answered the INIT)
+       * before usrsctp_getassocid could see it; its cant_assoc is
+       * recognised by the peer address. */
       const gsctp_assoc_change *ac = &item.event.u.assoc_change;
 
       if (pev != NULL) {
@@ -1980,6 +2060,11 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   s->bufsz = 65536;
   s->remote_udp_port = parent->remote_udp_port;
   s->events = gsctp_event_subscribe_default();
+  if (gsctp_transport_inherit(parent, s) != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
   s->so = so;
   s->owner = gsctp_owner_self_ref();
   if (s->owner == NULL) {
@@ -1998,43 +2083,18 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   return 0;
 }
 
-/* Options a peeled-off socket takes from its parent (OTP copies mode,
- * buffer, non_block_send and, since 27.2, socket options such as
- * priority, sctp_nodelay and linger).  By name, so that options other
- * modules add are inherited once they exist. */
-static const char *const inherited[] = {
-  "mode",   "buffer",       "non_block_send", "sndbuf",
-  "recbuf", "sctp_nodelay", "priority",       "linger",
-};
-
+/* Options a peeled-off (or accepted) socket takes from its parent: OTP
+ * copies mode, buffer, non_block_send and, since 27.2, socket options
+ * such as priority, sctp_nodelay and linger; gsctp_opts_inherit copies
+ * the socket-level ones.  Active mode is not inherited. */
 static void inherit_options(gsctp_sockimpl *parent, gsctp_sockimpl *child) {
-  gsctp_opt ev;
-  int name;
+  int nbs;
 
-  for (name = 1; name < GSCTP_OPT__COUNT; ++name) {
-    const char *nm = gsctp_opt_name(name);
-    size_t i;
-
-    for (i = 0; i < sizeof(inherited) / sizeof(inherited[0]); ++i) {
-      if (strcmp(nm, inherited[i]) == 0) {
-        gsctp_opt o;
-        size_t n = 0;
-
-        memset(&o, 0, sizeof(o));
-        o.name = name;
-        if (gsctp_getopts(parent->handle, &o, 1, &n) == 0 && n == 1) {
-          (void)gsctp_opts_apply(child, &o, 1, GSCTP_APPLY_SETOPTS);
-        }
-        break;
-      }
-    }
-  }
-  memset(&ev, 0, sizeof(ev));
-  ev.name = GSCTP_OPT_SCTP_EVENTS;
+  (void)gsctp_opts_inherit(parent, child);
   pthread_mutex_lock(&parent->mu);
-  ev.v.events = parent->events;
+  nbs = parent->non_block_send;
   pthread_mutex_unlock(&parent->mu);
-  (void)gsctp_opts_apply(child, &ev, 1, GSCTP_APPLY_SETOPTS);
+  (void)gsctp_sock_set_non_block_send(child, nbs);
 }
 
 int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
@@ -2488,7 +2548,7 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
     return gsctp_sock_gone(sock);
   }
   if (!peer && s->tp != NULL) {
-    rv = gsctp_transport_socknames(s, addrs, max, pn);
+    rv = gsctp_transport_socknames(s, assoc_id, addrs, max, pn);
     gsctp_sock_put(s);
     return rv;
   }

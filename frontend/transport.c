@@ -39,53 +39,66 @@ static void ip_from_ss(const struct sockaddr_storage *ss, gsctp_ip *pip) {
 
 /* ---- the sweep: which handles do associations use? ---- */
 
+/* Marks the handles among the peer addresses of association |id|. */
+static void mark_assoc(struct socket *so, sctp_assoc_t id) {
+  struct sockaddr *list = NULL;
+  int k, m = usrsctp_getpaddrs(so, id, &list);
+  uint8_t *p = (uint8_t *)list;
+
+  for (k = 0; k < m && p != NULL; ++k) {
+    const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
+    size_t sl = gsctp_sockaddr_len(sa);
+
+    if (sl == 0) {
+      break;
+    }
+    if (sa->sa_family == AF_CONN) {
+      gsctp_udplink_mark(
+        ((const struct sockaddr_conn *)(const void *)sa)->sconn_addr);
+    }
+    p += sl;
+  }
+  if (list != NULL) {
+    usrsctp_freepaddrs(list);
+  }
+}
+
 static void mark_socket(gsctp_sockimpl *s, void *arg) {
   struct socket *so;
-  uint32_t n = 0;
+  uint32_t n = 0, i;
   socklen_t len = sizeof(n);
-  struct sctp_assoc_ids *ids = NULL;
-  uint32_t i;
+  struct sctp_assoc_ids *ids;
+  size_t sz;
 
   (void)arg;
   if (s->tp == NULL || gsctp_so_enter(s, &so) != 0) {
     return;
   }
-  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len) ==
-        0 &&
-      n > 0) {
-    /* Room for a few more that may appear meanwhile. */
-    size_t sz = sizeof(*ids) + (size_t)(n + 16) * sizeof(sctp_assoc_t);
-
-    ids = calloc(1, sz);
-    len = (socklen_t)sz;
-    if (ids != NULL &&
-        usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, ids,
-                           &len) == 0) {
-      for (i = 0; i < ids->gaids_number_of_ids; ++i) {
-        struct sockaddr *list = NULL;
-        int k, m = usrsctp_getpaddrs(so, ids->gaids_assoc_id[i], &list);
-        uint8_t *p = (uint8_t *)list;
-
-        for (k = 0; k < m && p != NULL; ++k) {
-          const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
-          size_t sl = gsctp_sockaddr_len(sa);
-
-          if (sl == 0) {
-            break;
-          }
-          if (sa->sa_family == AF_CONN) {
-            gsctp_udplink_mark(
-              ((const struct sockaddr_conn *)(const void *)sa)->sconn_addr);
-          }
-          p += sl;
-        }
-        if (list != NULL) {
-          usrsctp_freepaddrs(list);
-        }
-      }
-    }
-    free(ids);
+  if (s->type == GSCTP_TYPE_STREAM) {
+    /* One-to-one: usrsctp refuses the association list; there is at
+     * most one association, id 0. */
+    mark_assoc(so, 0);
+    gsctp_so_leave(s);
+    return;
   }
+  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_NUMBER, &n, &len) !=
+        0 ||
+      n == 0) {
+    gsctp_so_leave(s);
+    return;
+  }
+  /* Room for a few more that may appear meanwhile. */
+  sz = sizeof(*ids) + (size_t)(n + 16) * sizeof(sctp_assoc_t);
+  ids = calloc(1, sz);
+  len = (socklen_t)sz;
+  if (ids != NULL &&
+      usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_GET_ASSOC_ID_LIST, ids, &len) ==
+        0) {
+    for (i = 0; i < ids->gaids_number_of_ids; ++i) {
+      mark_assoc(so, ids->gaids_assoc_id[i]);
+    }
+  }
+  free(ids);
   gsctp_so_leave(s);
 }
 
@@ -174,6 +187,28 @@ int gsctp_transport_bind(gsctp_sockimpl *s, struct socket *so,
   return 0;
 }
 
+int gsctp_transport_inherit(const gsctp_sockimpl *parent,
+                            gsctp_sockimpl *child) {
+  struct gsctp_udpconn *tp;
+
+  if (parent->tp == NULL) {
+    return 0;
+  }
+  tp = calloc(1, sizeof(*tp));
+  if (tp == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  *tp = *parent->tp;
+  gsctp_udplink_ep_ref(tp->ep);
+  if (gsctp_udplink_ep_add_port(tp->ep, tp->sctp_port) != 0) {
+    gsctp_udplink_ep_close(tp->ep);
+    free(tp);
+    return GSCTP_ENOMEM;
+  }
+  child->tp = tp;
+  return 0;
+}
+
 void gsctp_transport_release(gsctp_sockimpl *s) {
   struct gsctp_udpconn *tp = s->tp;
 
@@ -236,11 +271,28 @@ int gsctp_transport_map_conn(const void *conn, gsctp_ip *pip) {
   return 1;
 }
 
-int gsctp_transport_socknames(gsctp_sockimpl *s, gsctp_addr *addrs, size_t max,
-                              size_t *pn) {
+int gsctp_transport_socknames(gsctp_sockimpl *s, uint32_t assoc_id,
+                              gsctp_addr *addrs, size_t max, size_t *pn) {
   struct sockaddr_storage local;
+  struct socket *so;
 
   gsctp_udplink_ep_local(s->tp->ep, &local, NULL);
+  if (assoc_id != 0 && gsctp_so_enter(s, &so) == 0) {
+    /* An association's local IP: the one its peer sends to (it differs
+     * from the endpoint's when that is bound to the wildcard). */
+    struct sockaddr *list = NULL;
+    int n = usrsctp_getpaddrs(so, (sctp_assoc_t)assoc_id, &list);
+
+    if (n > 0 && list != NULL && list->sa_family == AF_CONN) {
+      (void)gsctp_udplink_handle_addrs(
+        ((const struct sockaddr_conn *)(const void *)list)->sconn_addr, NULL,
+        &local);
+    }
+    if (list != NULL) {
+      usrsctp_freepaddrs(list);
+    }
+    gsctp_so_leave(s);
+  }
   if (max > 0 && addrs != NULL) {
     ip_from_ss(&local, &addrs[0].ip);
     addrs[0].port = s->tp->sctp_port;

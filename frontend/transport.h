@@ -32,6 +32,11 @@ struct gsctp_udpconn;
 int gsctp_transport_bind(struct gsctp_sockimpl *s, struct socket *so,
                          const gsctp_ip *ip, int sctp_port, int udp_port);
 
+/* Gives a peeled-off or accepted socket |child| the udp_conn state of
+ * |parent| (same UDP endpoint and SCTP port).  0 or GSCTP_ENOMEM. */
+int gsctp_transport_inherit(const struct gsctp_sockimpl *parent,
+                            struct gsctp_sockimpl *child);
+
 /* Frees s->tp (from sock_free). */
 void gsctp_transport_release(struct gsctp_sockimpl *s);
 
@@ -52,9 +57,10 @@ int gsctp_transport_peer_sockaddr(struct gsctp_sockimpl *s, const gsctp_ip *ip,
  */
 int gsctp_transport_map_conn(const void *conn, gsctp_ip *pip);
 
-/* socknames of a udp_conn socket: its endpoint's IP with its SCTP port. */
-int gsctp_transport_socknames(struct gsctp_sockimpl *s, gsctp_addr *addrs,
-                              size_t max, size_t *pn);
+/* socknames of a udp_conn socket: its endpoint's IP (for an
+ * association: the IP its peer sends to) with its SCTP port. */
+int gsctp_transport_socknames(struct gsctp_sockimpl *s, uint32_t assoc_id,
+                              gsctp_addr *addrs, size_t max, size_t *pn);
 
 /* The socket's local UDP port, or -1 if it is not a udp_conn socket. */
 int gsctp_transport_udp_port(struct gsctp_sockimpl *s);

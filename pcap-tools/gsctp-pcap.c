@@ -72,7 +72,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
   struct pcap_pkthdr *ph;
   const u_char *data;
   pcap_t *pc;
-  uint64_t n = 0;
+  uint64_t n = 0, nsctp;
   double t0 = 0;
   int lt, rv, stop = 0;
 
@@ -83,6 +83,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     return EXIT_USAGE;
   }
   lt = pcap_datalink(pc);
+  nsctp = 0;
   while (!stop && (rv = pcap_next_ex(pc, &ph, &data)) == 1) {
     packet pk;
     double t = (double)ph->ts.tv_sec + (double)ph->ts.tv_usec / 1e6;
@@ -97,6 +98,7 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     if (pk.frame_err == GSW_ENOTSCTP) {
       continue;
     }
+    nsctp++;
     if (pk.frame_err == 0 &&
         gsw_header_decode(&pk.h, pk.f.sctp, pk.f.sctplen) == 0) {
       pk.hdr_ok = 1;
@@ -110,6 +112,12 @@ static int read_capture(const char *path, const opts *o, packet_fn fn,
     if (fn(ctx, &pk) != 0) {
       stop = 1;
     }
+  }
+  if (n > 0 && nsctp == 0) {
+    fprintf(stderr,
+            "gsctp-pcap: %s: no SCTP in %" PRIu64 " frame(s) (link type %d);"
+            " SCTP in UDP on a port other than 9899 needs --udp-port N\n",
+            path, n, lt);
   }
   if (!stop && rv == -1) {
     fprintf(stderr, "gsctp-pcap: %s: frame %" PRIu64 ": %s\n", path, n + 1,
@@ -159,24 +167,65 @@ static const char *chunk_label(uint8_t type, char *tmp, size_t cap) {
   return tmp;
 }
 
-/* Appends "name,name,..." for the TLVs of |p|/|len| (params or causes). */
-static void sb_tlvs(sbuf *s, const char *key, const uint8_t *p, size_t len,
-                    int causes) {
+/* Appends the names of the TLVs of |p|/|len| (parameters, or error causes
+ * if |causes|) separated by |sep|.  Parameters that carry parameters
+ * (add_ip, del_ip, set_primary after their correlation ID,
+ * unrecognized_param) and causes that carry parameters
+ * (unrecognized_params, restart_new_addrs, unresolvable_addr) list those
+ * in parentheses, separated by '+'; unrecognized_chunk shows the echoed
+ * chunk header as [0xTYPE/0xFLAGS/LENGTH].  Returns the number of TLVs. */
+static int sb_tlv_names(sbuf *s, const uint8_t *p, size_t len, int causes,
+                        char sep, int depth) {
   size_t off = 0;
   gsw_tlv t;
-  int rv, first = 1;
+  int n = 0;
 
-  sb_printf(s, " %s=", key);
-  while ((rv = gsw_tlv_next(&t, p, len, &off)) == 1) {
+  while (gsw_tlv_next(&t, p, len, &off) == 1) {
     const char *nm = causes ? gsw_cause_name(t.type) : gsw_param_name(t.type);
-    if (nm != NULL) {
-      sb_printf(s, "%s%s", first ? "" : ",", nm);
-    } else {
-      sb_printf(s, "%s0x%04x", first ? "" : ",", t.type);
+    const uint8_t *in = NULL;
+    size_t inlen = 0;
+
+    if (n > 0) {
+      sb_printf(s, "%c", sep);
     }
-    first = 0;
+    if (nm != NULL) {
+      sb_printf(s, "%s", nm);
+    } else {
+      sb_printf(s, "0x%04x", t.type);
+    }
+    n++;
+    if (!causes && (t.type == GSW_P_ADD_IP || t.type == GSW_P_DEL_IP ||
+                    t.type == GSW_P_SET_PRIMARY)) {
+      if (t.vlen > 4) {
+        in = t.value + 4;
+        inlen = t.vlen - 4;
+      }
+    } else if ((!causes && t.type == GSW_P_UNRECOGNIZED) ||
+               (causes && (t.type == GSW_C_UNRECOGNIZED_PARAMS ||
+                           t.type == GSW_C_RESTART_NEW_ADDRS ||
+                           t.type == GSW_C_UNRESOLVABLE_ADDR))) {
+      in = t.value;
+      inlen = t.vlen;
+    } else if (causes && t.type == GSW_C_UNRECOGNIZED_CHUNK &&
+               t.vlen >= GSW_CHUNK_HDR_LEN) {
+      /* the echoed chunk's header: [type/flags/length] */
+      sb_printf(s, "[0x%02x/0x%02x/%u]", t.value[0], t.value[1],
+                gsw_get16(t.value + 2));
+    }
+    if (in != NULL && depth < 4) {
+      sb_printf(s, "(");
+      sb_tlv_names(s, in, inlen, 0, '+', depth + 1);
+      sb_printf(s, ")");
+    }
   }
-  if (first) {
+  return n;
+}
+
+/* Appends " key=name,name,..." ("-" for none) for the TLVs of |p|/|len|. */
+static void sb_tlvs(sbuf *s, const char *key, const uint8_t *p, size_t len,
+                    int causes) {
+  sb_printf(s, " %s=", key);
+  if (sb_tlv_names(s, p, len, causes, ',', 0) == 0) {
     sb_printf(s, "-");
   }
 }
@@ -297,8 +346,7 @@ static void sb_chunk_fields(sbuf *s, const gsw_chunk *c) {
   case GSW_ASCONF:
   case GSW_ASCONF_ACK:
     sb_printf(s, " serial=%" PRIu32, c->u.asconf.serial);
-    sb_tlvs(s, "params", c->u.asconf.params, c->u.asconf.paramslen,
-            c->type == GSW_ASCONF_ACK);
+    sb_tlvs(s, "params", c->u.asconf.params, c->u.asconf.paramslen, 0);
     break;
   default:
     if (gsw_chunk_name(c->type) == NULL) {

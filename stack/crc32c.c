@@ -26,6 +26,7 @@
  */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -41,8 +42,8 @@
 typedef uint32_t (*crc_fn)(uint32_t, const unsigned char *, unsigned int);
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-static crc_fn g_next;       /* usrsctp's own calculate_crc32c */
-static volatile int g_fast; /* 1: use the hardware instruction */
+static crc_fn g_next;     /* usrsctp's own calculate_crc32c */
+static atomic_int g_fast; /* 1: use the hardware instruction */
 static _Thread_local int t_called;
 
 /* Bitwise fallback, used only if usrsctp's own function cannot be found
@@ -101,7 +102,7 @@ uint32_t calculate_crc32c(uint32_t crc32c, const unsigned char *buffer,
                           unsigned int length) {
   t_called = 1;
 #if HAVE_HW_CRC
-  if (g_fast) {
+  if (atomic_load_explicit(&g_fast, memory_order_relaxed)) {
     return crc_hw(crc32c, buffer, length);
   }
 #endif
@@ -113,10 +114,10 @@ int gsctp_crc32c_enable(void) {
   pthread_once(&g_once, resolve);
 #if HAVE_HW_CRC
   if (__builtin_cpu_supports("sse4.2")) {
-    g_fast = 1;
+    atomic_store_explicit(&g_fast, 1, memory_order_relaxed);
   }
 #endif
-  return g_fast;
+  return atomic_load_explicit(&g_fast, memory_order_relaxed);
 }
 
 int gsctp_crc32c_interposed(void) {

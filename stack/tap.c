@@ -39,6 +39,7 @@ static pcap_dumper_t *g_dump;
 static uint64_t g_packets;
 static const void *g_links[MAX_LINKS];
 static unsigned g_nlinks;
+static uint8_t g_frame[SNAPLEN + 64]; /* framing buffer, under g_mu */
 
 /* Live capture. */
 static pcap_t *g_live;
@@ -82,8 +83,8 @@ static unsigned link_number_locked(const void *link) {
 
 void gsctp_tap_conn(int outbound, const void *link, const void *sctp,
                     size_t len) {
-  uint8_t buf[SNAPLEN + 64], addr[4];
   struct timeval tv;
+  uint8_t addr[4];
   unsigned k;
   int n;
 
@@ -98,9 +99,9 @@ void gsctp_tap_conn(int outbound, const void *link, const void *sctp,
   addr[1] = 42;
   addr[2] = (uint8_t)(k >> 8);
   addr[3] = (uint8_t)k;
-  n = gsw_frame_build(buf, sizeof(buf), 4, addr, addr, 0, 0, sctp, len);
+  n = gsw_frame_build(g_frame, sizeof(g_frame), 4, addr, addr, 0, 0, sctp, len);
   if (n > 0) {
-    write_locked(&tv, buf, (size_t)n);
+    write_locked(&tv, g_frame, (size_t)n);
   }
   pthread_mutex_unlock(&g_mu);
 }
@@ -129,7 +130,6 @@ static int sa_parts(const struct sockaddr *sa, const uint8_t **paddr,
 void gsctp_tap_udp(int outbound, const struct sockaddr *local,
                    const struct sockaddr *remote, const void *sctp,
                    size_t len) {
-  uint8_t buf[SNAPLEN + 64];
   const uint8_t *la = NULL, *ra = NULL;
   uint16_t lp = 0, rp = 0;
   struct timeval tv;
@@ -144,16 +144,17 @@ void gsctp_tap_udp(int outbound, const struct sockaddr *local,
     return;
   }
   gettimeofday(&tv, NULL);
-  if (outbound) {
-    n = gsw_frame_build(buf, sizeof(buf), fl, la, ra, lp, rp, sctp, len);
-  } else {
-    n = gsw_frame_build(buf, sizeof(buf), fl, ra, la, rp, lp, sctp, len);
-  }
-  if (n <= 0) {
-    return;
-  }
   pthread_mutex_lock(&g_mu);
-  write_locked(&tv, buf, (size_t)n);
+  if (outbound) {
+    n =
+      gsw_frame_build(g_frame, sizeof(g_frame), fl, la, ra, lp, rp, sctp, len);
+  } else {
+    n =
+      gsw_frame_build(g_frame, sizeof(g_frame), fl, ra, la, rp, lp, sctp, len);
+  }
+  if (n > 0) {
+    write_locked(&tv, g_frame, (size_t)n);
+  }
   pthread_mutex_unlock(&g_mu);
 }
 
@@ -198,13 +199,29 @@ static void live_cb(u_char *user, const struct pcap_pkthdr *h,
   pthread_mutex_unlock(&g_mu);
 }
 
+/* Reads until gsctp_capture_stop() breaks the loop, then drains what the
+ * kernel still holds without blocking, so that a packet sent just before
+ * the stop is in the file. */
 static void *live_thread(void *arg) {
+  char errbuf[PCAP_ERRBUF_SIZE];
   pcap_t *p = arg;
+  int i;
 
   while (!atomic_load(&g_live_stop)) {
     int rv = pcap_dispatch(p, -1, live_cb, NULL);
-    if (rv == PCAP_ERROR || rv == PCAP_ERROR_BREAK) {
+    if (rv == PCAP_ERROR) {
+      return NULL;
+    }
+    if (rv == PCAP_ERROR_BREAK) {
       break;
+    }
+  }
+  if (pcap_setnonblock(p, 1, errbuf) == 0) {
+    for (i = 0; i < 1000; ++i) {
+      int rv = pcap_dispatch(p, -1, live_cb, NULL);
+      if (rv != PCAP_ERROR_BREAK && rv <= 0) {
+        break; /* a pending break request is cleared by returning */
+      }
     }
   }
   return NULL;

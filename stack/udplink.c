@@ -43,7 +43,11 @@
 
 #define BATCH 32
 #define DGRAM_MAX 65536
-#define VT_MAX 8
+/* Tag pairs a handle remembers: all associations with one remote UDP
+ * address share its handle (e.g. every socket of a peer on 9899). */
+#define VT_MAX 4096
+/* Unconfirmed pairs kept per SCTP port pair (INIT floods). */
+#define VT_UNCONFIRMED_PER_PORTS 4
 #define HASH_BITS 12
 #define HASH_SIZE (1u << HASH_BITS)
 #define MAX_HANDLES_PER_EP 16384
@@ -78,7 +82,12 @@ struct uh {
   int64_t last_ms;
   int marked;
   int registered;
-  struct vt vt[VT_MAX];
+  /* For an endpoint bound to the wildcard: the local IP the remote
+   * sends to (IP_PKTINFO), used as the source of what we send it. */
+  struct sockaddr_storage local;
+  int have_local;
+  struct vt *vt; /* nvt used of capvt */
+  size_t nvt, capvt;
 };
 
 struct ep_port {
@@ -95,7 +104,8 @@ struct gsctp_udp_ep {
   struct sockaddr_storage local;
   socklen_t llen;
   int refs;
-  int shared; /* opened with a fixed port: other sockets may share it */
+  int shared;   /* opened with a fixed port: other sockets may share it */
+  int wildcard; /* bound to 0.0.0.0 / ::: track local IPs per remote */
   int closing;
   int inflight; /* threads using fd outside g_mu */
   struct ep_port *ports;
@@ -526,6 +536,7 @@ static void handle_free_locked(struct uh *h) {
 
   ep->nhandles--;
   g_st.handles--;
+  free(h->vt);
   free(h);
   ep_unref_locked(ep);
 }
@@ -534,41 +545,60 @@ static void handle_free_locked(struct uh *h) {
 
 static void vt_learn_locked(struct uh *h, uint16_t lport, uint16_t rport,
                             uint32_t my_tag, uint32_t peer_tag) {
-  struct vt *slot = NULL, *v;
-  int i;
+  struct vt *slot = NULL, *old_unconf = NULL, *lru = NULL, *v;
+  size_t i, unconf_here = 0;
   int64_t now = now_ms();
 
-  for (i = 0; i < VT_MAX; ++i) {
+  for (i = 0; i < h->nvt; ++i) {
     v = &h->vt[i];
-    if (v->used && v->lport == lport && v->rport == rport &&
-        v->my_tag == my_tag) {
-      if (peer_tag != 0) {
-        v->peer_tag = peer_tag;
+    if (v->lport == lport && v->rport == rport) {
+      if (v->my_tag == my_tag) {
+        if (peer_tag != 0) {
+          v->peer_tag = peer_tag;
+        }
+        v->last = now;
+        return;
       }
-      v->last = now;
-      return;
+      if (!v->confirmed) {
+        unconf_here++;
+        if (old_unconf == NULL || v->last < old_unconf->last) {
+          old_unconf = v;
+        }
+      }
     }
   }
-  for (i = 0; i < VT_MAX && slot == NULL; ++i) {
-    if (!h->vt[i].used) {
-      slot = &h->vt[i];
-    }
-  }
-  /* Full: replace the oldest unconfirmed pair, else the oldest.  A
-   * flood of INITs can only push out tags nobody has confirmed. */
-  for (i = 0; i < VT_MAX && slot == NULL; ++i) {
-    v = &h->vt[i];
-    if (!v->confirmed && (slot == NULL || v->last < slot->last)) {
-      slot = v;
+  if (unconf_here >= VT_UNCONFIRMED_PER_PORTS) {
+    slot = old_unconf; /* a flood of INITs replaces its own pairs */
+  } else if (h->nvt < h->capvt) {
+    slot = &h->vt[h->nvt++];
+  } else if (h->capvt < VT_MAX) {
+    size_t ncap = h->capvt ? h->capvt * 2 : 4;
+    struct vt *nv = realloc(h->vt, ncap * sizeof(*nv));
+
+    if (nv != NULL) {
+      h->vt = nv;
+      h->capvt = ncap;
+      slot = &h->vt[h->nvt++];
     }
   }
   if (slot == NULL) {
-    for (i = 0; i < VT_MAX; ++i) {
+    /* Full: replace the oldest unconfirmed pair, else the least
+     * recently used one. */
+    for (i = 0; i < h->nvt; ++i) {
       v = &h->vt[i];
-      if (slot == NULL || v->last < slot->last) {
+      if (!v->confirmed && (slot == NULL || v->last < slot->last)) {
         slot = v;
       }
+      if (lru == NULL || v->last < lru->last) {
+        lru = v;
+      }
     }
+    if (slot == NULL) {
+      slot = lru;
+    }
+  }
+  if (slot == NULL) {
+    return; /* out of memory with nothing to replace */
   }
   memset(slot, 0, sizeof(*slot));
   slot->used = 1;
@@ -584,12 +614,12 @@ static void vt_learn_locked(struct uh *h, uint16_t lport, uint16_t rport,
  * not a blind guess).  |confirmed_only| for port moves. */
 static int vt_check_locked(struct uh *h, const struct pinfo *pi,
                            int confirmed_only) {
-  int i;
+  size_t i;
 
-  for (i = 0; i < VT_MAX; ++i) {
+  for (i = 0; i < h->nvt; ++i) {
     struct vt *v = &h->vt[i];
 
-    if (!v->used || v->lport != pi->dport || v->rport != pi->sport) {
+    if (v->lport != pi->dport || v->rport != pi->sport) {
       continue;
     }
     if (confirmed_only && !v->confirmed) {
@@ -795,6 +825,21 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   }
   ep->refs = 1;
   ep->shared = port != 0;
+  {
+    static const uint8_t zero[16];
+    int on1 = 1;
+
+    if (ss.ss_family == AF_INET) {
+      ep->wildcard =
+        ((struct sockaddr_in *)(void *)&ss)->sin_addr.s_addr == 0 &&
+        setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on1, sizeof(on1)) == 0;
+    } else {
+      ep->wildcard =
+        memcmp(&((struct sockaddr_in6 *)(void *)&ss)->sin6_addr, zero, 16) ==
+          0 &&
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on1, sizeof(on1)) == 0;
+    }
+  }
 
   pthread_mutex_lock(&g_mu);
   memset(&ev, 0, sizeof(ev));
@@ -813,6 +858,12 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   pthread_mutex_unlock(&g_mu);
   *pep = ep;
   return 0;
+}
+
+void gsctp_udplink_ep_ref(gsctp_udp_ep *ep) {
+  pthread_mutex_lock(&g_mu);
+  ep->refs++;
+  pthread_mutex_unlock(&g_mu);
 }
 
 void gsctp_udplink_ep_close(gsctp_udp_ep *ep) {
@@ -959,6 +1010,11 @@ int gsctp_udplink_handle_addrs(const void *handle,
     }
     if (local != NULL) {
       *local = h->ep->local;
+      if (h->have_local) {
+        uint16_t port = ss_port(&h->ep->local);
+        *local = h->local;
+        ss_set_port(local, port);
+      }
     }
     found = 1;
   }
@@ -994,8 +1050,8 @@ void gsctp_udplink_set_sweep_times(int interval_ms, int idle_ms) {
   pthread_mutex_unlock(&g_mu);
 }
 
-void gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn) {
-  __atomic_store_n(&g_tap, fn, __ATOMIC_RELEASE);
+gsctp_udplink_tap_fn gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn) {
+  return __atomic_exchange_n(&g_tap, fn, __ATOMIC_ACQ_REL);
 }
 
 void gsctp_udplink_get_stats(gsctp_udplink_stats *st) {
@@ -1006,17 +1062,23 @@ void gsctp_udplink_get_stats(gsctp_udplink_stats *st) {
 
 /* ---- output ---- */
 
+/* Sends one datagram; |src| (NULL: the kernel's choice) sets the source
+ * IP of an endpoint bound to the wildcard, |tos| the TOS / traffic
+ * class. */
 static ssize_t send_one(int fd, int family, const void *buf, size_t len,
-                        const struct sockaddr *to, socklen_t tolen,
-                        uint8_t tos) {
+                        const struct sockaddr *to, socklen_t tolen, uint8_t tos,
+                        const struct sockaddr_storage *src) {
   struct iovec iov;
   struct msghdr mh;
   union {
-    char buf[CMSG_SPACE(sizeof(int))];
+    char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+             CMSG_SPACE(sizeof(struct in_pktinfo))];
     struct cmsghdr align;
   } cm;
+  struct cmsghdr *c;
+  size_t clen = 0;
 
-  if (tos == 0) {
+  if (tos == 0 && src == NULL) {
     return sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, tolen);
   }
   memset(&mh, 0, sizeof(mh));
@@ -1029,15 +1091,121 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
   mh.msg_iovlen = 1;
   mh.msg_control = cm.buf;
   mh.msg_controllen = sizeof(cm.buf);
-  {
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+  c = CMSG_FIRSTHDR(&mh);
+  if (tos != 0) {
     int v = tos;
     c->cmsg_level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
     c->cmsg_type = family == AF_INET ? IP_TOS : IPV6_TCLASS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &v, sizeof(v));
+    clen += CMSG_SPACE(sizeof(int));
+    c = CMSG_NXTHDR(&mh, c);
   }
+  if (src != NULL && family == AF_INET) {
+    struct in_pktinfo pi;
+    memset(&pi, 0, sizeof(pi));
+    pi.ipi_spec_dst = ((const struct sockaddr_in *)(const void *)src)->sin_addr;
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(pi));
+    memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+    clen += CMSG_SPACE(sizeof(pi));
+  } else if (src != NULL) {
+    struct in6_pktinfo pi;
+    memset(&pi, 0, sizeof(pi));
+    pi.ipi6_addr = ((const struct sockaddr_in6 *)(const void *)src)->sin6_addr;
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(pi));
+    memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+    clen += CMSG_SPACE(sizeof(pi));
+  }
+  mh.msg_controllen = clen;
   return sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/*
+ * Send batching.  What usrsctp sends while the receive thread feeds it
+ * a batch of datagrams (SACKs, and the DATA they release) is queued and
+ * sent with sendmmsg once the batch is done: one system call for many
+ * datagrams.  Only the receive thread queues (t_txq is set there);
+ * other threads send at once.
+ */
+struct txent {
+  gsctp_udp_ep *ep;
+  int fd, family, use_src;
+  uint8_t tos;
+  struct sockaddr_storage to, src;
+  socklen_t tolen;
+  size_t len;
+};
+
+struct txq {
+  int n;
+  struct txent e[BATCH];
+  struct mmsghdr mm[BATCH];
+  struct iovec iov[BATCH];
+  uint8_t data[BATCH][DGRAM_MAX];
+};
+
+static _Thread_local struct txq *t_txq;
+
+static void txq_flush(struct txq *q) {
+  uint64_t sent = 0, errs = 0;
+  int i = 0, k;
+
+  while (i < q->n) {
+    struct txent *e = &q->e[i];
+    int j = i, off = 0;
+
+    if (e->tos != 0 || e->use_src) {
+      ssize_t r = send_one(e->fd, e->family, q->data[i], e->len,
+                           (const struct sockaddr *)&e->to, e->tolen, e->tos,
+                           e->use_src ? &e->src : NULL);
+      if (r < 0) {
+        errs++;
+      } else {
+        sent++;
+      }
+      i++;
+      continue;
+    }
+    while (j < q->n && q->e[j].fd == e->fd && q->e[j].tos == 0 &&
+           !q->e[j].use_src) {
+      memset(&q->mm[j], 0, sizeof(q->mm[j]));
+      q->iov[j].iov_base = q->data[j];
+      q->iov[j].iov_len = q->e[j].len;
+      q->mm[j].msg_hdr.msg_iov = &q->iov[j];
+      q->mm[j].msg_hdr.msg_iovlen = 1;
+      q->mm[j].msg_hdr.msg_name = &q->e[j].to;
+      q->mm[j].msg_hdr.msg_namelen = q->e[j].tolen;
+      j++;
+    }
+    while (off < j - i) {
+      int r = sendmmsg(e->fd, &q->mm[i + off], (unsigned)(j - i - off),
+                       MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (r <= 0) {
+        errs++; /* this one is lost; SCTP recovers */
+        off++;
+      } else {
+        sent += (uint64_t)r;
+        off += r;
+      }
+    }
+    i = j;
+  }
+  pthread_mutex_lock(&g_mu);
+  g_st.datagrams_out += sent;
+  g_st.send_errors += errs;
+  for (k = 0; k < q->n; ++k) {
+    gsctp_udp_ep *ep = q->e[k].ep;
+    ep->inflight--;
+    if (ep->closing) {
+      ep_close_fd_locked(ep);
+    }
+  }
+  pthread_mutex_unlock(&g_mu);
+  q->n = 0;
 }
 
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
@@ -1047,7 +1215,7 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   gsctp_udplink_tap_fn tap;
   gsctp_udp_ep *ep;
   struct uh *h;
-  int fd, family;
+  int fd, family, use_src;
   ssize_t n;
 
   pthread_mutex_lock(&g_mu);
@@ -1071,9 +1239,16 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
       vt_learn_locked(h, get16(p), get16(p + 2), itag, get32(p + 4));
     }
   }
+  h->last_ms = now_ms(); /* the sweep frees only handles idle both ways */
   remote = h->remote;
   rlen = h->rlen;
   local = ep->local;
+  use_src = ep->wildcard && h->have_local;
+  if (use_src) {
+    uint16_t port = ss_port(&ep->local);
+    local = h->local;
+    ss_set_port(&local, port);
+  }
   fd = ep->fd;
   family = ep->family;
   ep->inflight++;
@@ -1084,8 +1259,29 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
     tap(1, (const struct sockaddr *)&local, (const struct sockaddr *)&remote,
         buf, len);
   }
-  n =
-    send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen, tos);
+  if (t_txq != NULL && len <= DGRAM_MAX) {
+    struct txq *q = t_txq;
+    struct txent *e;
+
+    if (q->n == BATCH) {
+      txq_flush(q);
+    }
+    e = &q->e[q->n];
+    e->ep = ep;
+    e->fd = fd;
+    e->family = family;
+    e->use_src = use_src;
+    e->tos = tos;
+    e->to = remote;
+    e->tolen = rlen;
+    e->src = local;
+    e->len = len;
+    memcpy(q->data[q->n], buf, len);
+    q->n++;
+    return 1; /* ep->inflight is dropped by txq_flush */
+  }
+  n = send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
+               tos, use_src ? &local : NULL);
 
   pthread_mutex_lock(&g_mu);
   if (n < 0) {
@@ -1145,7 +1341,8 @@ static struct uh *try_move_locked(gsctp_udp_ep *ep,
 }
 
 static void rx_one(gsctp_udp_ep *ep, int fd, uint8_t *pkt, size_t len,
-                   const struct sockaddr_storage *from) {
+                   const struct sockaddr_storage *from,
+                   const struct sockaddr_storage *dst) {
   struct pinfo pi;
   struct uh *h;
   struct ep_port *port;
@@ -1205,6 +1402,10 @@ static void rx_one(gsctp_udp_ep *ep, int fd, uint8_t *pkt, size_t len,
     return;
   }
   h->last_ms = now_ms();
+  if (dst != NULL) {
+    h->local = *dst;
+    h->have_local = 1;
+  }
   if (!created) {
     wait_registered_locked(h);
   }
@@ -1214,8 +1415,14 @@ static void rx_one(gsctp_udp_ep *ep, int fd, uint8_t *pkt, size_t len,
   }
   tap = __atomic_load_n(&g_tap, __ATOMIC_ACQUIRE);
   if (tap != NULL) {
-    tap(0, (const struct sockaddr *)&ep->local, (const struct sockaddr *)from,
-        pkt, len);
+    struct sockaddr_storage local = ep->local;
+    if (dst != NULL) {
+      uint16_t lport = ss_port(&ep->local);
+      local = *dst;
+      ss_set_port(&local, lport);
+    }
+    tap(0, (const struct sockaddr *)&local, (const struct sockaddr *)from, pkt,
+        len);
   }
   usrsctp_conninput(h, pkt, len, 0);
 }
@@ -1259,15 +1466,50 @@ static void sweep(void) {
   }
 }
 
+union ctlbuf {
+  char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+           CMSG_SPACE(sizeof(struct in_pktinfo))];
+  struct cmsghdr align;
+};
+
 struct rxbuf {
   struct mmsghdr msgs[BATCH];
   struct iovec iov[BATCH];
   struct sockaddr_storage from[BATCH];
+  union ctlbuf ctl[BATCH];
   uint8_t data[BATCH][DGRAM_MAX];
 };
 
+/* The destination IP of a received datagram (IP_PKTINFO). */
+static int dst_of(struct msghdr *mh, struct sockaddr_storage *dst) {
+  struct cmsghdr *c;
+
+  for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      struct in_pktinfo pi;
+      struct sockaddr_in *sin = (struct sockaddr_in *)(void *)dst;
+      memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+      memset(dst, 0, sizeof(*dst));
+      sin->sin_family = AF_INET;
+      sin->sin_addr = pi.ipi_addr;
+      return 1;
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      struct in6_pktinfo pi;
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(void *)dst;
+      memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+      memset(dst, 0, sizeof(*dst));
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_addr = pi.ipi6_addr;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
-  int round, fd;
+  int round, fd, wildcard = ep->wildcard;
+  struct sockaddr_storage dst;
 
   pthread_mutex_lock(&g_mu);
   if (ep->closing || ep->fd < 0) {
@@ -1291,6 +1533,10 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
       rb->msgs[i].msg_hdr.msg_iovlen = 1;
       rb->msgs[i].msg_hdr.msg_name = &rb->from[i];
       rb->msgs[i].msg_hdr.msg_namelen = sizeof(rb->from[i]);
+      if (wildcard) {
+        rb->msgs[i].msg_hdr.msg_control = rb->ctl[i].buf;
+        rb->msgs[i].msg_hdr.msg_controllen = sizeof(rb->ctl[i].buf);
+      }
     }
     n = recvmmsg(fd, rb->msgs, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) {
@@ -1304,7 +1550,11 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
         pthread_mutex_unlock(&g_mu);
         continue;
       }
-      rx_one(ep, fd, rb->data[i], rb->msgs[i].msg_len, &rb->from[i]);
+      rx_one(ep, fd, rb->data[i], rb->msgs[i].msg_len, &rb->from[i],
+             wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL);
+    }
+    if (t_txq != NULL && t_txq->n > 0) {
+      txq_flush(t_txq);
     }
     if (n < BATCH) {
       break;
@@ -1321,7 +1571,13 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
 
 static void *rx_thread(void *arg) {
   struct rxbuf *rb = malloc(sizeof(*rb));
+  struct txq *tq = malloc(sizeof(*tq));
   int64_t next_sweep = now_ms();
+
+  if (tq != NULL) {
+    tq->n = 0;
+    t_txq = tq;
+  }
 
   (void)arg;
   for (;;) {
@@ -1351,6 +1607,14 @@ static void *rx_thread(void *arg) {
       sweep();
       next_sweep = now_ms() + interval;
     }
+    if (tq != NULL && tq->n > 0) {
+      txq_flush(tq); /* e.g. what a usrsctp_close in the sweep sent */
+    }
+  }
+  if (tq != NULL) {
+    txq_flush(tq);
+    t_txq = NULL;
+    free(tq);
   }
   free(rb);
   return NULL;

@@ -55,7 +55,10 @@ typedef struct gsctp_udplink_stats {
 int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
                           gsctp_udp_ep **pep);
 
-/* Drops a reference taken by gsctp_udplink_ep_open.  The UDP socket
+/* Takes one more reference on |ep| (a socket sharing it). */
+void gsctp_udplink_ep_ref(gsctp_udp_ep *ep);
+
+/* Drops a reference taken by gsctp_udplink_ep_open or _ep_ref.  The UDP socket
  * closes once no socket and no handle uses the endpoint. */
 void gsctp_udplink_ep_close(gsctp_udp_ep *ep);
 
@@ -121,11 +124,13 @@ void gsctp_udplink_get_stats(gsctp_udplink_stats *st);
  * usrsctp (outbound 0), with the real local and remote UDP addresses
  * and the bare SCTP packet (borrowed).  Called from usrsctp's or the
  * receive thread, never with a udplink lock held; must not block.
+ * Returns the previous hook (the stack installs the pcap tap,
+ * gsctp_tap_udp, at start).
  */
 typedef void (*gsctp_udplink_tap_fn)(int outbound, const struct sockaddr *local,
                                      const struct sockaddr *remote,
                                      const void *sctp, size_t len);
-void gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn);
+gsctp_udplink_tap_fn gsctp_udplink_set_tap(gsctp_udplink_tap_fn fn);
 
 /* Stops the receive thread, deregisters and frees every handle, closes
  * every endpoint socket (at stack shutdown). */

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsctp/gsctp.h>
@@ -263,5 +264,37 @@ Test(flow, non_block_send_gives_eagain) {
     cr_assert_eq(get.v.i, 1);
     gsctp_close(s);
   }
+  ts_pair_close(&p);
+}
+
+/* OTP buffers, active: a message larger than recbuf arrives whole as one
+ * message. */
+Test(flow, active_big_message_whole) {
+  gsctp_owner *me = gsctp_owner_self();
+  gsctp_opt q = quiet();
+  gsctp_opt srv[] = {q, ts_opt_i(GSCTP_OPT_RECBUF, 65536)};
+  size_t len = 65536 + 4096 * 40;
+  uint8_t *big = malloc(len);
+  ts_pair p;
+  gsctp_msg m;
+  int rc;
+
+  cr_assert_not_null(big);
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, srv, 2);
+  ts_fill(big, len, 77);
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, big, len), 0);
+  {
+    gsctp_opt once = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE);
+
+    cr_assert_eq(gsctp_setopts(p.srv, &once, 1), 0);
+  }
+  rc = gsctp_owner_recv(me, TS_WAIT_MS, &m);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(m.kind, GSCTP_MSG_SCTP);
+  cr_assert(!m.item.is_event);
+  cr_assert_eq(m.item.datalen, len, "whole: %zu of %zu", m.item.datalen, len);
+  cr_assert_eq(ts_check(m.item.data, len, 77), len);
+  gsctp_msg_free(&m);
+  free(big);
   ts_pair_close(&p);
 }

@@ -221,6 +221,14 @@ Test(peeloff, inherits_options) {
   set_i(p.srv, GSCTP_OPT_RECBUF, 200000);
   set_i(p.srv, GSCTP_OPT_NON_BLOCK_SEND, 1);
   set_i(p.srv, GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(7));
+  set_i(p.srv, GSCTP_OPT_REUSEADDR, 1);
+  {
+    gsctp_opt l = {.name = GSCTP_OPT_LINGER};
+
+    l.v.linger.onoff = 1;
+    l.v.linger.seconds = 7;
+    cr_assert_eq(gsctp_setopts(p.srv, &l, 1), 0);
+  }
   sndbuf = get_i(p.srv, GSCTP_OPT_SNDBUF);
   recbuf = get_i(p.srv, GSCTP_OPT_RECBUF);
   cr_assert_eq(gsctp_peeloff(p.srv, p.srv_up.assoc_id, &s2), 0);
@@ -233,6 +241,17 @@ Test(peeloff, inherits_options) {
   cr_assert_eq(get_i(s2, GSCTP_OPT_NON_BLOCK_SEND), 1);
   cr_assert_eq(get_i(s2, GSCTP_OPT_ACTIVE), GSCTP_ACTIVE_FALSE,
                "active is not inherited");
+  cr_assert_eq(get_i(s2, GSCTP_OPT_REUSEADDR), 1);
+  cr_assert_eq(get_i(s2, GSCTP_OPT_PRIORITY), 0);
+  {
+    gsctp_opt l = {.name = GSCTP_OPT_LINGER};
+    size_t n = 0;
+
+    cr_assert_eq(gsctp_getopts(s2, &l, 1, &n), 0);
+    cr_assert_eq(n, 1u);
+    cr_assert_eq(l.v.linger.onoff, 1, "linger inherited (read from usrsctp)");
+    cr_assert_eq(l.v.linger.seconds, 7);
+  }
   {
     gsctp_opt ev = {.name = GSCTP_OPT_SCTP_EVENTS};
     size_t n = 0;

@@ -12,6 +12,8 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -177,6 +179,21 @@ static void basic(int family) {
   /* The server's comm_up came from the client's real address. */
   cr_assert(is_ip(&p.srv_up_from, family, p.cli_port), "comm_up from %s",
             ts_addr_str(&p.srv_up_from, buf, sizeof(buf)));
+  /* usrsctp confirms the peer's address after comm_up
+   * (sctp_paddr_change): its address is the real one too. */
+  {
+    gsctp_item it;
+    int rc =
+      ts_recv_event(p.srv, GSCTP_EV_PADDR_CHANGE, -1, TS_WAIT_MS, &it, NULL);
+    cr_assert_eq(rc, 0, "server paddr_change: %s", gsctp_err_name(rc));
+    a[0] = it.event.u.paddr_change.addr;
+    from = it.from;
+    gsctp_item_free(&it);
+    cr_assert(is_ip(&a[0], family, p.cli_port), "paddr_change addr %s",
+              ts_addr_str(&a[0], buf, sizeof(buf)));
+    cr_assert(is_ip(&from, family, p.cli_port), "paddr_change from %s",
+              ts_addr_str(&from, buf, sizeof(buf)));
+  }
 
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, &from);
   cr_assert(is_ip(&from, family, p.cli_port), "data from %s",
@@ -354,6 +371,66 @@ Test(udpconn, large_fragmented_messages_both_ways) {
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1 << 20, 9, NULL);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1 << 20, 10, NULL);
   uc_pair_close(&p);
+}
+
+/* Many associations through one pair of UDP ports (every client shares
+ * one fixed UDP port, as sockets on 9899 would): one handle on each side
+ * carries them all, and each keeps its own verification tags. */
+Test(udpconn, many_associations_share_one_udp_port_pair) {
+  enum { NCLI = 40 };
+  gsctp_sock srv, cli[NCLI];
+  gsctp_assoc_change up[NCLI];
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_opt o[2];
+  gsctp_stack_stats base, now;
+  int cport = ts_free_udp_port(), i, got = 0, k;
+
+  ts_stack_start();
+  cr_assert_gt(cport, 0);
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  base = stats();
+  o[0] = opt_i(GSCTP_OPT_UDP_PORT, cport);
+  o[1] = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, udp_port_of(srv));
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_opt q[5];
+    gsctp_sock s = 0;
+    int rc;
+
+    q[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+    q[1] = ts_opt_ip(lo);
+    q[2] = o[0];
+    q[3] = o[1];
+    cr_assert_eq(gsctp_open(&s, q, 4), 0);
+    cli[i] = s;
+    rc = gsctp_connect(s, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up[i]);
+    cr_assert_eq(rc, 0, "client %d: %s", i, gsctp_err_name(rc));
+  }
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "one handle per side for all %d associations", NCLI);
+  for (i = 0; i < NCLI; ++i) {
+    uint8_t m = (uint8_t)i;
+    cr_assert_eq(gsctp_send(cli[i], up[i].assoc_id, 0, &m, 1), 0);
+  }
+  for (k = 0; k < 10000 && got < NCLI; ++k) {
+    gsctp_item it;
+    int rc = ts_recv_next(srv, TS_WAIT_MS, &it);
+
+    cr_assert_eq(rc, 0, "server recv after %d messages: %s", got,
+                 gsctp_err_name(rc));
+    if (!it.is_event) {
+      got++;
+    }
+    gsctp_item_free(&it);
+  }
+  cr_assert_eq(got, NCLI);
+  now = stats();
+  cr_assert_eq(now.udpconn_drop_vtag, base.udpconn_drop_vtag);
+  for (i = 0; i < NCLI; ++i) {
+    gsctp_close(cli[i]);
+  }
+  gsctp_close(srv);
 }
 
 /* ---- shutdown and abort ---- */
@@ -895,6 +972,47 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
 }
 
+/* A one-to-one (stream) client over udp_conn: the sweep sees its
+ * association too and keeps its handle. */
+Test(udpconn, stream_client_handle_is_kept) {
+  gsctp_sock srv, cli;
+  gsctp_opt o = opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM);
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up, sup;
+  gsctp_stack_stats base, now;
+  gsctp_item it;
+  uint8_t b = 42;
+  int rc;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), &o, 1);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "stream connect: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  sup = it.event.u.assoc_change;
+  gsctp_item_free(&it);
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "a handle in use was freed");
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, &b, 1), 0);
+  ts_recv_data(srv, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 1);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_send(srv, sup.assoc_id, 0, &b, 1), 0);
+  ts_recv_data(cli, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 1);
+  gsctp_item_free(&it);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
 /* ---- interworking with the native transport ---- */
 
 /* The two transports differ on the wire only in INIT's address
@@ -928,6 +1046,15 @@ static void interwork(int native_is_client) {
     uint32_t sid = it.event.u.assoc_change.assoc_id;
     gsctp_item_free(&it);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    gsctp_addr pa[8];
+    size_t n = 0;
+
+    /* The udp_conn side has one path, to the real address, whatever the
+     * native side's INIT listed. */
+    cr_assert_eq(gsctp_peernames(uc, uc == srv ? sid : up.assoc_id, pa, 8, &n),
+                 0);
+    cr_assert_eq(n, 1, "udp_conn side has %zu peer addresses", n);
+    cr_assert(is_ip(&pa[0], GSCTP_FAMILY_INET, (uint16_t)gsctp_port(nat)));
     roundtrip(cli, up.assoc_id, srv, 5000, 1, NULL);
     roundtrip(srv, sid, cli, 100000, 2, &from);
     cr_assert(is_ip(&from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(srv)));
@@ -947,4 +1074,437 @@ Test(udpconn, native_client_udpconn_server) {
 
 Test(udpconn, udpconn_client_native_server) {
   interwork(0);
+}
+
+/* ---- capture hook ---- */
+
+/* The hook installed before a test replaced it (the pcap tap). */
+static gsctp_udplink_tap_fn prev_tap;
+
+static pthread_mutex_t g_tap_mu = PTHREAD_MUTEX_INITIALIZER;
+static long g_tap_out, g_tap_in, g_tap_bad;
+static uint16_t g_tap_udp_a, g_tap_udp_b;
+
+static void tap(int outbound, const struct sockaddr *local,
+                const struct sockaddr *remote, const void *sctp, size_t len) {
+  const struct sockaddr_in *l = (const struct sockaddr_in *)(const void *)local;
+  const struct sockaddr_in *r =
+    (const struct sockaddr_in *)(const void *)remote;
+  uint16_t lp = ntohs(l->sin_port), rp = ntohs(r->sin_port);
+  int ok = local->sa_family == AF_INET && remote->sa_family == AF_INET &&
+           ntohl(l->sin_addr.s_addr) == 0x7F000001u &&
+           ntohl(r->sin_addr.s_addr) == 0x7F000001u && len >= 16 &&
+           ts_sctp_checksum_ok(sctp, len);
+
+  pthread_mutex_lock(&g_tap_mu);
+  ok = ok && ((lp == g_tap_udp_a && rp == g_tap_udp_b) ||
+              (lp == g_tap_udp_b && rp == g_tap_udp_a));
+  if (!ok) {
+    g_tap_bad++;
+  } else if (outbound) {
+    g_tap_out++;
+  } else {
+    g_tap_in++;
+  }
+  pthread_mutex_unlock(&g_tap_mu);
+}
+
+/* The capture hook sees every packet both ways, with the real UDP
+ * addresses and a valid CRC32c. */
+Test(udpconn, tap_sees_every_packet_with_real_addresses) {
+  uc_pair p;
+  gsctp_stack_stats before, after;
+  long out, in, bad;
+  int i;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  pthread_mutex_lock(&g_tap_mu);
+  g_tap_udp_a = (uint16_t)p.cli_udp;
+  g_tap_udp_b = (uint16_t)p.srv_udp;
+  pthread_mutex_unlock(&g_tap_mu);
+  before = stats();
+  prev_tap = gsctp_udplink_set_tap(tap);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 50000, 1, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 50000, 2, NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
+  pthread_mutex_lock(&g_tap_mu);
+  out = g_tap_out;
+  in = g_tap_in;
+  bad = g_tap_bad;
+  pthread_mutex_unlock(&g_tap_mu);
+  /* Datagrams the receive thread queued are counted once sent. */
+  after = stats();
+  for (i = 0;
+       i < 1000 && after.udpconn_datagrams_out - before.udpconn_datagrams_out <
+                     (uint64_t)out;
+       ++i) {
+    ts_sleep_ms(5);
+    after = stats();
+  }
+  cr_assert_eq(bad, 0);
+  cr_assert_geq(out, 2 * 40, "50 kB each way is at least 40 DATA packets");
+  cr_assert_geq(in, 2 * 40);
+  cr_assert_leq((uint64_t)out,
+                after.udpconn_datagrams_out - before.udpconn_datagrams_out);
+  uc_pair_close(&p);
+}
+
+/* ---- stack shutdown ---- */
+
+/* Shutdown with udp_conn associations up frees every handle and UDP
+ * socket; after a restart the transport works again. */
+Test(udpconn, stack_shutdown_frees_everything_and_restarts) {
+  uc_pair p;
+  gsctp_stack_stats st;
+  int rc;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
+  rc = gsctp_stack_shutdown(20000);
+  if (rc == GSCTP_EBUSY) {
+    cr_skip_test("usrsctp_finish did not return (Debian 0.9.5, "
+                 "docs/known-issues.md)");
+  }
+  cr_assert_eq(rc, 0, "shutdown: %s", gsctp_err_name(rc));
+  /* The handles of the closed sockets are gone. */
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "x", 1), GSCTP_ECLOSED);
+  ts_stack_start();
+  st = stats();
+  cr_assert_eq(st.udpconn_handles, 0);
+  cr_assert_eq(st.udpconn_endpoints, 0);
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 2, NULL);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 3, NULL);
+  uc_pair_close(&p);
+}
+
+/* ---- what goes on the wire ---- */
+
+static pthread_mutex_t g_init_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t g_init_pkt[2][2048]; /* [0] INIT, [1] INIT-ACK */
+static size_t g_init_len[2];
+static size_t g_max_out;
+
+static void init_tap(int outbound, const struct sockaddr *local,
+                     const struct sockaddr *remote, const void *sctp,
+                     size_t len) {
+  const uint8_t *p = sctp;
+
+  (void)local;
+  (void)remote;
+  pthread_mutex_lock(&g_init_mu);
+  if (outbound && len > g_max_out) {
+    g_max_out = len;
+  }
+  if (outbound && len >= 32 && len <= sizeof(g_init_pkt[0]) &&
+      (p[12] == 1 || p[12] == 2) && g_init_len[p[12] - 1] == 0) {
+    memcpy(g_init_pkt[p[12] - 1], p, len);
+    g_init_len[p[12] - 1] = len;
+  }
+  pthread_mutex_unlock(&g_init_mu);
+}
+
+/* The INIT and INIT-ACK a udp_conn socket sends carry no address
+ * parameters and no Supported Address Types (which pion/sctp 1.8.6
+ * rejects), and every parameter is well formed. */
+Test(udpconn, init_carries_no_address_parameters) {
+  uc_pair p;
+  int k;
+
+  ts_stack_start();
+  prev_tap = gsctp_udplink_set_tap(init_tap);
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 100000, 1, NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
+  pthread_mutex_lock(&g_init_mu);
+  for (k = 0; k < 2; ++k) {
+    const uint8_t *c = g_init_pkt[k] + 12;
+    size_t clen = ts_get16(c + 2), off;
+
+    cr_assert_gt(g_init_len[k], 0, "no %s seen", k ? "INIT-ACK" : "INIT");
+    cr_assert_leq(12 + clen, g_init_len[k]);
+    for (off = 20; off + 4 <= clen;) {
+      uint16_t type = ts_get16(c + off), plen = ts_get16(c + off + 2);
+
+      cr_assert_geq(plen, 4);
+      cr_assert(type != 5 && type != 6 && type != 12,
+                "%s carries parameter type %u", k ? "INIT-ACK" : "INIT", type);
+      off += (plen + 3u) & ~3u;
+    }
+  }
+  cr_log_info("largest udp_conn datagram sent: %zu bytes", g_max_out);
+  pthread_mutex_unlock(&g_init_mu);
+  uc_pair_close(&p);
+}
+
+/* ---- an endpoint bound to the wildcard ---- */
+
+/* A server on 0.0.0.0 answers from the address the client sent to (here
+ * 127.0.0.2, while the kernel would pick 127.0.0.1), so the client, which
+ * only accepts its peer's address, gets the answers; socknames of the
+ * association show that address. */
+Test(udpconn, wildcard_server_answers_from_the_address_it_was_sent_to) {
+  gsctp_opt opts[3];
+  gsctp_sock srv = 0, cli;
+  gsctp_ip two = gsctp_ip_v4(127, 0, 0, 2);
+  gsctp_assoc_change up;
+  gsctp_item it;
+  gsctp_addr a;
+  size_t n = 0;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  opts[0] = opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+  opts[1] = opt_i(GSCTP_OPT_UDP_PORT, 0); /* no ip: the wildcard */
+  cr_assert_eq(gsctp_open(&srv, opts, 2), 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cr_assert_eq(gsctp_socknames(srv, 0, &a, 1, &n), 0);
+  cr_assert_eq(a.ip.family, GSCTP_FAMILY_INET);
+  cr_assert_eq(a.ip.u.v4[0], 0, "endpoint sockname %s",
+               ts_addr_str(&a, buf, sizeof(buf)));
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), NULL, 0);
+  rc = gsctp_connect(cli, &two, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect to 127.0.0.2: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  {
+    uint32_t sid = it.event.u.assoc_change.assoc_id;
+    gsctp_item_free(&it);
+    cr_assert_eq(gsctp_socknames(srv, sid, &a, 1, &n), 0);
+    cr_assert(ts_addr_is(&a, &two, (uint16_t)gsctp_port(srv)),
+              "association sockname %s", ts_addr_str(&a, buf, sizeof(buf)));
+    roundtrip(cli, up.assoc_id, srv, 3000, 1, NULL);
+    roundtrip(srv, sid, cli, 3000, 2, &a);
+    cr_assert(ts_addr_is(&a, &two, (uint16_t)gsctp_port(srv)), "from %s",
+              ts_addr_str(&a, buf, sizeof(buf)));
+  }
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+/* ---- remote port moves (RFC 6951 5.4) ---- */
+
+static pthread_mutex_t g_vt_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint16_t g_vt_sport, g_vt_dport;
+static uint32_t g_vt_tag;
+
+/* Records the verification tag of what the server sends the client. */
+static void vtag_tap(int outbound, const struct sockaddr *local,
+                     const struct sockaddr *remote, const void *sctp,
+                     size_t len) {
+  const uint8_t *p = sctp;
+
+  (void)local;
+  (void)remote;
+  pthread_mutex_lock(&g_vt_mu);
+  if (outbound && len >= 16 && ts_get16(p) == g_vt_sport &&
+      ts_get16(p + 2) == g_vt_dport && p[12] != 1) {
+    g_vt_tag = ts_get32(p + 4);
+  }
+  pthread_mutex_unlock(&g_vt_mu);
+}
+
+/* A valid packet (right tag, right CRC) from the peer's IP but a new UDP
+ * port moves the association's remote port there, as after a NAT
+ * rebinding; the peer's next packet from its own port moves it back. */
+Test(udpconn, valid_packet_from_new_port_moves_the_remote_port) {
+  uc_pair p;
+  gsctp_stack_stats before, after;
+  uint8_t pkt[64], got[2048];
+  uint16_t nport;
+  uint32_t tag;
+  int fd, i;
+  ssize_t n = 0;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  pthread_mutex_lock(&g_vt_mu);
+  g_vt_sport = p.srv_port;
+  g_vt_dport = p.cli_port;
+  g_vt_tag = 0;
+  pthread_mutex_unlock(&g_vt_mu);
+  prev_tap = gsctp_udplink_set_tap(vtag_tap);
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 100, 1, NULL);
+  (void)gsctp_udplink_set_tap(prev_tap);
+  pthread_mutex_lock(&g_vt_mu);
+  tag = g_vt_tag;
+  pthread_mutex_unlock(&g_vt_mu);
+  cr_assert_neq(tag, 0);
+
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &nport);
+  cr_assert_geq(fd, 0);
+  /* HEARTBEAT server -> client with the association's tag. */
+  common_header(pkt, p.srv_port, p.cli_port, tag);
+  pkt[12] = 4;
+  pkt[13] = 0;
+  ts_put16(pkt + 14, 12);
+  ts_put16(pkt + 16, 1);
+  ts_put16(pkt + 18, 8);
+  ts_put32(pkt + 20, 0x12345678u);
+  ts_sctp_set_checksum(pkt, 24);
+  before = stats();
+  cr_assert_eq(send_from(fd, p.cli_udp, pkt, 24), 0);
+  /* The client answers (HEARTBEAT-ACK, chunk 5) at the new port. */
+  for (i = 0; i < 100; ++i) {
+    n = ts_udp_recv(fd, got, sizeof(got), 100, NULL);
+    if (n >= 16 && got[12] == 5) {
+      break;
+    }
+  }
+  after = stats();
+  cr_assert_eq(after.udpconn_port_moves, before.udpconn_port_moves + 1);
+  cr_assert(n >= 16 && got[12] == 5, "no HEARTBEAT-ACK at the new port");
+  close(fd);
+  /* The real server's next packet moves it back; data flows again. */
+  roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 3, NULL);
+  after = stats();
+  cr_assert_eq(after.udpconn_port_moves, before.udpconn_port_moves + 2);
+  uc_pair_close(&p);
+}
+
+/* ---- peeloff and accept ---- */
+
+/* A peeled-off association keeps the udp_conn transport: real addresses
+ * in names and messages, data both ways, and its handle survives the
+ * sweep while it lives. */
+Test(udpconn, peeloff_keeps_the_transport) {
+  uc_pair p;
+  gsctp_sock po = 0;
+  gsctp_addr a, from;
+  gsctp_opt o;
+  size_t n = 0, nread = 0;
+  gsctp_stack_stats base, now;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  gsctp_udplink_set_sweep_times(50, 300);
+  base = stats();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  rc = gsctp_peeloff(p.srv, p.srv_up.assoc_id, &po);
+  cr_assert_eq(rc, 0, "peeloff: %s", gsctp_err_name(rc));
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_TRANSPORT;
+  cr_assert_eq(gsctp_getopts(po, &o, 1, &nread), 0);
+  cr_assert_eq(o.v.i, GSCTP_TRANSPORT_UDP_CONN);
+  cr_assert_eq(gsctp_socknames(po, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, p.srv_port), "sockname %s",
+            ts_addr_str(&a, buf, sizeof(buf)));
+  cr_assert_eq(gsctp_peernames(po, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, p.cli_port), "peername %s",
+            ts_addr_str(&a, buf, sizeof(buf)));
+  ts_sleep_ms(800);
+  now = stats();
+  cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
+               "the peeled-off association's handle was freed");
+  roundtrip(p.cli, p.cli_up.assoc_id, po, 2000, 1, &from);
+  cr_assert(is_ip(&from, GSCTP_FAMILY_INET, p.cli_port));
+  roundtrip(po, 0, p.cli, 2000, 2, &from);
+  cr_assert(is_ip(&from, GSCTP_FAMILY_INET, p.srv_port));
+  /* The parent can close: the peeled-off socket still uses the UDP
+   * socket. */
+  gsctp_close(p.srv);
+  p.srv = 0;
+  roundtrip(p.cli, p.cli_up.assoc_id, po, 3000, 3, NULL);
+  gsctp_close(po);
+  uc_pair_close(&p);
+}
+
+/* A one-to-one server over udp_conn: accept gives a socket on the same
+ * UDP socket with real addresses. */
+Test(udpconn, accept_on_a_stream_server) {
+  gsctp_opt so = opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM);
+  gsctp_sock srv, cli, acc = 0;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up;
+  gsctp_addr a;
+  size_t n = 0;
+  char buf[64];
+  int rc;
+
+  ts_stack_start();
+  srv = open_uc(GSCTP_FAMILY_INET, 0, &so, 1);
+  cr_assert_eq(gsctp_listen(srv, 5), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, udp_port_of(srv), &so, 1);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  rc = gsctp_accept(srv, TS_WAIT_MS, &acc);
+  cr_assert_eq(rc, 0, "accept: %s", gsctp_err_name(rc));
+  cr_assert_eq(udp_port_of(acc), udp_port_of(srv));
+  cr_assert_eq(gsctp_peernames(acc, 0, &a, 1, &n), 0);
+  cr_assert(is_ip(&a, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)),
+            "peername %s", ts_addr_str(&a, buf, sizeof(buf)));
+  {
+    /* The accepted socket reports its association's comm_up first. */
+    gsctp_item it;
+    rc = ts_recv_next(acc, TS_WAIT_MS, &it);
+    cr_assert_eq(rc, 0);
+    cr_assert(it.is_event && it.event.type == GSCTP_EV_ASSOC_CHANGE &&
+              it.event.u.assoc_change.state == GSCTP_COMM_UP);
+    cr_assert(is_ip(&it.from, GSCTP_FAMILY_INET, (uint16_t)gsctp_port(cli)));
+    gsctp_item_free(&it);
+  }
+  roundtrip(cli, up.assoc_id, acc, 5000, 1, NULL);
+  roundtrip(acc, 0, cli, 5000, 2, NULL);
+  gsctp_close(acc);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+/* ---- TOS ---- */
+
+/* The `tos` option of a udp_conn socket reaches the IP header of its
+ * datagrams (usrsctp's own UDP encapsulation ignores it). */
+Test(udpconn, tos_reaches_the_ip_header) {
+  gsctp_opt tos = opt_i(GSCTP_OPT_TOS, 0xB8);
+  gsctp_sock cli;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  uint16_t port = 0;
+  int fd, on = 1, rc, got_tos = -1, i;
+  uint8_t pkt[2048];
+
+  ts_stack_start();
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &port);
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)), 0);
+  cli = open_uc(GSCTP_FAMILY_INET, port, &tos, 1);
+  rc = gsctp_connect_init(cli, &lo, 5000, NULL, 0);
+  cr_assert_eq(rc, 0, "connect_init: %s", gsctp_err_name(rc));
+  /* The INIT arrives at our plain UDP socket: read its TOS. */
+  for (i = 0; i < 100 && got_tos < 0; ++i) {
+    struct iovec iov = {pkt, sizeof(pkt)};
+    union {
+      char buf[CMSG_SPACE(sizeof(int))];
+      struct cmsghdr align;
+    } cm;
+    struct msghdr mh;
+    struct cmsghdr *c;
+    ssize_t n;
+
+    memset(&mh, 0, sizeof(mh));
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cm.buf;
+    mh.msg_controllen = sizeof(cm.buf);
+    n = recvmsg(fd, &mh, MSG_DONTWAIT);
+    if (n < 0) {
+      ts_sleep_ms(50);
+      continue;
+    }
+    cr_assert_geq(n, 16);
+    cr_assert_eq(pkt[12], 1, "expected an INIT, got chunk %u", pkt[12]);
+    for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
+        got_tos = *(const uint8_t *)CMSG_DATA(c);
+      }
+    }
+  }
+  cr_assert_eq(got_tos & 0xFC, 0xB8, "TOS of the INIT: 0x%02x", got_tos);
+  gsctp_close(cli);
+  close(fd);
 }

@@ -497,10 +497,10 @@ GSCTP_EXTERN const char *gsctp_error_detail(void);
  * socket |sock| off into a new one-to-one (stream) socket, stored in
  * |*pnew| (`gen_sctp:peeloff/2`).  The calling thread's current owner
  * controls the new socket, which starts passive; it inherits mode,
- * buffer, non_block_send, sndbuf, recbuf, sctp_nodelay, the event
- * subscriptions and, where the socket layer has them, priority and
- * linger.  The association's traffic and events then go to the new
- * socket only.
+ * buffer, non_block_send, debug, reuseaddr, sndbuf, recbuf,
+ * sctp_nodelay, linger and the event subscriptions (priority is always
+ * 0 in usrsctp).  The association's traffic and events then go to the
+ * new socket only.
  *
  * Returns 0, GSCTP_EBADARG (NULL |pnew|, handle 0: OTP's
  * function_clause), GSCTP_ECLOSED, GSCTP_EINVAL (unknown association, or

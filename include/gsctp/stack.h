@@ -12,6 +12,9 @@
  *  - UDP encapsulation (RFC 6951) through usrsctp's own UDP socket, one
  *    local UDP port per process (GSCTP_UDP_PORT, default 9899; 0 picks a
  *    free port);
+ *  - UDP encapsulation (RFC 6951) on UDP sockets gsctp owns, per socket
+ *    (GSCTP_TRANSPORT_UDP_CONN, gsctp/sctp.h), reaching usrsctp through
+ *    AF_CONN; every datagram is checked first (the udpconn_* counters);
  *  - AF_CONN links (see gsctp/link.h): in-memory links and user links.
  */
 #ifndef GSCTP_STACK_H

@@ -49,11 +49,13 @@ const val *val_field(const val *v, const char *name);
 /* ---- events ---- */
 
 typedef enum time_kind {
-  TM_ABS,   /* t */
-  TM_REL,   /* +t */
-  TM_ANY,   /* * */
-  TM_RANGE, /* a~b (absolute ends) */
-  TM_RRANGE /* +a~+b (relative ends) */
+  TM_ABS,    /* t */
+  TM_REL,    /* +t */
+  TM_ANY,    /* * */
+  TM_RANGE,  /* a~b (absolute ends) */
+  TM_RRANGE, /* +a~+b (relative ends) */
+  TM_BLOCK,  /* a...b: a blocking call starting at a, returning at b */
+  TM_RBLOCK  /* +a...+b */
 } time_kind;
 
 typedef enum ev_kind {
@@ -99,6 +101,10 @@ typedef struct script {
 int script_parse(script *s, const char *path, const char *text, char *err,
                  size_t errlen);
 void script_free(script *s);
+/* Adds |name| (borrowed, must outlive parsing) to the names whose
+ * `#ifdef name` blocks are kept; "gsctp" is always defined.  Returns 0,
+ * or -1 when too many are defined. */
+int script_define(const char *name);
 
 /* ---- wire model (wire.c) ---- */
 
@@ -150,5 +156,13 @@ typedef struct run_opts {
  * Returns 0 if it passed, 1 if it failed (message in |err|), 2 for
  * unsupported constructs (message in |err|). */
 int run_script(script *s, const run_opts *o, char *err, size_t errlen);
+
+/* ---- virtual wall clock (vclock.c) ---- */
+
+/* Starts the virtual clock at 0: from now on gettimeofday() in this
+ * process (usrsctp's too) returns the start time plus virtual time. */
+void vclock_start(void);
+/* Sets the virtual time (µs since vclock_start). */
+void vclock_set(int64_t vnow_us);
 
 #endif /* GSCTP_DRILL_H */

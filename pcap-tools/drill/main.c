@@ -39,6 +39,10 @@ static const char usage_text[] =
   "  -t, --timeout SEC   wall-clock bound per script (default 30); a script\n"
   "                      that runs longer is killed and reported TIMED OUT\n"
   "  -v, --verbose       print every outbound packet as it is matched\n"
+  "  -D, --define NAME   keep `#ifdef NAME` blocks (case-insensitive; gsctp\n"
+  "                      is always defined, Linux/FreeBSD/... are not)\n"
+  "  -p, --parse-only    only parse the scripts (syntax check): prints\n"
+  "                      PARSED or FAILED per script, runs nothing\n"
   "  -h, --help          print this help and exit\n"
   "\n"
   "Exit status: 0 if every script passed (or failed as marked with\n"
@@ -49,6 +53,7 @@ typedef struct opts {
   int nopcap;
   int timeout_s;
   int verbose;
+  int parse_only;
 } opts;
 
 static char *read_file(const char *path, char *err, size_t errlen) {
@@ -125,6 +130,11 @@ static int run_one(const opts *o, const char *path) {
     return 0;
   }
   free(text);
+  if (o->parse_only) {
+    printf("PARSED    %s (%zu events)\n", path, s.nev);
+    script_free(&s);
+    return 1;
+  }
   pcap_name(o, path, pcap, sizeof(pcap));
   if (pipe(fds) != 0) {
     printf("FAILED    %s\n    pipe: %s\n", path, strerror(errno));
@@ -281,6 +291,8 @@ int main(int argc, char **argv) {
     {"no-pcap", no_argument, NULL, 'n'},
     {"timeout", required_argument, NULL, 't'},
     {"verbose", no_argument, NULL, 'v'},
+    {"parse-only", no_argument, NULL, 'p'},
+    {"define", required_argument, NULL, 'D'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
   opts o;
@@ -289,7 +301,7 @@ int main(int argc, char **argv) {
   memset(&o, 0, sizeof(o));
   o.outdir = "drill-out";
   o.timeout_s = 30;
-  while ((c = getopt_long(argc, argv, "o:nt:vh", lopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:nt:vphD:", lopts, NULL)) != -1) {
     switch (c) {
     case 'o':
       o.outdir = optarg;
@@ -309,6 +321,16 @@ int main(int argc, char **argv) {
     }
     case 'v':
       o.verbose = 1;
+      break;
+    case 'D':
+      if (script_define(optarg) != 0) {
+        fprintf(stderr, "gsctp-drill: too many --define\n");
+        return 2;
+      }
+      break;
+    case 'p':
+      o.parse_only = 1;
+      o.nopcap = 1;
       break;
     case 'h':
       fputs(usage_text, stdout);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drill.h"
 
@@ -210,6 +211,19 @@ static void next(lexer *lx) {
     lx->tok = dots >= 2 ? TK_ADDR : TK_NUM;
     return;
   }
+  if (strncmp(b, "I-DATA", 6) == 0 && !isalnum((unsigned char)b[6]) &&
+      b[6] != '_') {
+    /* nplab packetdrill spells the I-DATA chunk with a hyphen */
+    lx->p += 6;
+    strcpy(lx->text, "I_DATA");
+    lx->tok = TK_IDENT;
+    return;
+  }
+  if (b[0] == '%' && b[1] == '{') {
+    lex_error(lx, lx->tline, "unsupported: %%{ code }%% snippet");
+    lx->tok = TK_EOF;
+    return;
+  }
   if (isalpha((unsigned char)*b) || *b == '_') {
     while (isalnum((unsigned char)*lx->p) || *lx->p == '_') {
       lx->p++;
@@ -367,6 +381,8 @@ void val_format(const val *v, char *buf, size_t len) {
 }
 
 static val *parse_value(lexer *lx);
+static int parse_text(script *s, const char *path, const char *text, char *err,
+                      size_t errlen);
 
 static int expect(lexer *lx, int tok, const char *what) {
   if (lx->tok != tok) {
@@ -475,6 +491,13 @@ static val *parse_term(lexer *lx) {
       parse_items(lx, v, ']');
       return v;
     }
+    if (lx->tok == '(') { /* htons(8080), inet_addr("1.2.3.4"), ... */
+      next(lx);
+      v = vnew(V_NAMED, line);
+      v->text = xstrdup(name);
+      parse_items(lx, v, ')');
+      return v;
+    }
     if (lx->tok == '{') { /* record literal: name{...} */
       next(lx);
       v = vnew(V_NAMED, line);
@@ -576,6 +599,31 @@ static int parse_time(lexer *lx, event *e) {
     return -1;
   }
   e->tk = rel ? TM_REL : TM_ABS;
+  if (lx->tok == TK_ELLIPSIS) { /* start...end of a blocking call */
+    int rel2 = 0;
+    next(lx);
+    if (lx->tok == '+') {
+      rel2 = 1;
+      next(lx);
+    }
+    if (rel != rel2) {
+      lex_error(lx, lx->tline,
+                "a blocking call's times must be both "
+                "absolute or both relative");
+      return -1;
+    }
+    if (parse_time_num(lx, &e->t2_us) != 0) {
+      return -1;
+    }
+    if (e->t2_us < e->t1_us) {
+      lex_error(lx, lx->tline,
+                "a blocking call cannot return before it "
+                "starts");
+      return -1;
+    }
+    e->tk = rel ? TM_RBLOCK : TM_BLOCK;
+    return 0;
+  }
   if (lx->tok == '~') {
     int rel2 = 0;
     next(lx);
@@ -652,6 +700,15 @@ static int parse_packet(lexer *lx, event *e) {
     val *c = parse_term(lx);
     if (c == NULL) {
       return -1;
+    }
+    if (c->kind == V_ELLIPSIS) {
+      /* "; ..." at the end: any further chunks (outbound only) */
+      vpush(e->chunks, c);
+      if (lx->tok == ';') {
+        lex_error(lx, c->line, "'...' must be the last chunk");
+        return -1;
+      }
+      break;
     }
     if (c->kind != V_NAMED) {
       char t[256] = "";
@@ -774,8 +831,110 @@ bad:
   return -1;
 }
 
+/* ---- #ifdef NAME ... #endif (nplab packetdrill's platform blocks) ---- */
+
+static const char *g_defines[16] = {"gsctp"};
+static size_t g_ndefines = 1;
+
+int script_define(const char *name) {
+  if (g_ndefines >= sizeof(g_defines) / sizeof(g_defines[0])) {
+    return -1;
+  }
+  g_defines[g_ndefines++] = name;
+  return 0;
+}
+
+static int defined(const char *name, size_t len) {
+  size_t i;
+
+  for (i = 0; i < g_ndefines; ++i) {
+    if (strlen(g_defines[i]) == len &&
+        strncasecmp(g_defines[i], name, len) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Blanks out (keeping newlines, so line numbers stay) the #ifdef blocks of
+ * names not defined, and the #ifdef / #endif lines themselves.  Returns 0
+ * or -1 with a message. */
+static int preprocess(char *t, char *err, size_t errlen) {
+  char *p = t, *blk = NULL;
+  int line = 1, open_line = 0, keep = 1;
+
+  while (*p != '\0') {
+    char *ls = p, *q = p;
+    while (*q == ' ' || *q == '\t') {
+      q++;
+    }
+    if (strncmp(q, "#ifdef", 6) == 0 && (q[6] == ' ' || q[6] == '\t')) {
+      char *n = q + 7;
+      size_t nl;
+      if (blk != NULL) {
+        snprintf(err, errlen, "line %d: #ifdef inside #ifdef (line %d)", line,
+                 open_line);
+        return -1;
+      }
+      while (*n == ' ' || *n == '\t') {
+        n++;
+      }
+      nl = strcspn(n, " \t\r\n");
+      keep = defined(n, nl);
+      blk = ls;
+      open_line = line;
+      while (*p != '\0' && *p != '\n') {
+        *p++ = ' ';
+      }
+    } else if (strncmp(q, "#endif", 6) == 0) {
+      if (blk == NULL) {
+        snprintf(err, errlen, "line %d: #endif without #ifdef", line);
+        return -1;
+      }
+      blk = NULL;
+      keep = 1;
+      while (*p != '\0' && *p != '\n') {
+        *p++ = ' ';
+      }
+    } else {
+      while (*p != '\0' && *p != '\n') {
+        if (!keep) {
+          *p = ' ';
+        }
+        p++;
+      }
+    }
+    if (*p == '\n') {
+      p++;
+      line++;
+    }
+  }
+  if (blk != NULL) {
+    snprintf(err, errlen, "line %d: #ifdef without #endif", open_line);
+    return -1;
+  }
+  return 0;
+}
+
 int script_parse(script *s, const char *path, const char *text, char *err,
                  size_t errlen) {
+  char *pre;
+  int rv;
+
+  pre = xstrdup(text);
+  if (preprocess(pre, err, errlen) != 0) {
+    memset(s, 0, sizeof(*s));
+    s->path = xstrdup(path);
+    free(pre);
+    return -1;
+  }
+  rv = parse_text(s, path, pre, err, errlen);
+  free(pre);
+  return rv;
+}
+
+static int parse_text(script *s, const char *path, const char *text, char *err,
+                      size_t errlen) {
   lexer lx;
 
   memset(s, 0, sizeof(*s));
@@ -830,18 +989,28 @@ int script_parse(script *s, const char *path, const char *text, char *err,
                   "outbound packets");
         break;
       }
+      if (e->tk == TM_BLOCK || e->tk == TM_RBLOCK) {
+        lex_error(&lx, e->line,
+                  "start...end times are only allowed for system calls");
+        break;
+      }
     } else if (lx.tok == TK_IDENT) {
       e->kind = EV_SYSCALL;
       if (parse_syscall(&lx, e) != 0) {
         break;
       }
-      if (e->tk != TM_ABS && e->tk != TM_REL) {
+      if (e->tk != TM_ABS && e->tk != TM_REL && e->tk != TM_BLOCK &&
+          e->tk != TM_RBLOCK) {
         lex_error(&lx, e->line,
                   "'*' and time ranges are only allowed for "
                   "outbound packets");
         break;
       }
     } else if (lx.tok == TK_SHELL) {
+      if (e->tk != TM_ABS && e->tk != TM_REL) {
+        lex_error(&lx, e->line, "a shell command takes a plain time");
+        break;
+      }
       e->kind = EV_SHELL;
       e->shell = xstrdup(lx.text);
       next(&lx);

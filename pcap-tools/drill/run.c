@@ -8,11 +8,13 @@
  * run on usrsctp's iterator thread, so it only appends to a locked queue
  * (and the pcap).  Time is virtual: the runner advances it in 1 ms steps
  * with gsctp_stack_handle_timers(), so a 60 s retransmission script runs
- * in well under a second.
+ * in a fraction of a second (vclock.c keeps gettimeofday() in step).
  *
  * packetdrill system calls map onto usrsctp's socket calls on AF_CONN
- * sockets, all non-blocking inside (a call that would block on a socket
- * the script left blocking is reported as unsupported, never waited on).
+ * sockets, all non-blocking inside.  A call that would block on a socket
+ * the script left blocking becomes the one pending call, retried as
+ * virtual time passes and packets arrive, and must return at its
+ * scripted end time (see retry_pending).
  * The gs_* lines call the gen_sctp front end (gsctp_open, ...), with
  * non-blocking forms only (connect_init, recv with timeout 0).
  */
@@ -67,7 +69,24 @@ typedef struct runner {
   size_t errlen;
   int line;
   int unsupported;
+  /* the expected return time and tolerance of the call being run (a
+   * blocking call returns at its `...end` time, or at once) */
+  int64_t call_end_us, call_tol_us;
+  int call_has_end;
+  /* one blocking call in progress (emulated: retried as time passes) */
+  struct {
+    int kind; /* PB_* */
+    const event *e;
+    int fd;
+    long len;
+    int64_t end_us, tol_us;
+    int has_end;
+  } pend;
 } runner;
+
+enum { PB_NONE = 0, PB_ACCEPT, PB_READ, PB_WRITE, PB_CONNECT };
+
+static void retry_pending(runner *r);
 
 static void rfail(runner *r, const char *fmt, ...) {
   va_list ap;
@@ -165,6 +184,7 @@ static void set_now(runner *r, int64_t t) {
   pthread_mutex_lock(&r->mu);
   r->now_us = t;
   pthread_mutex_unlock(&r->mu);
+  vclock_set(t);
 }
 
 /* Advance virtual time to |t| (µs), running timers every millisecond. */
@@ -173,6 +193,7 @@ static void advance_to(runner *r, int64_t t) {
     r->timer_ms++;
     set_now(r, r->timer_ms * 1000);
     gsctp_stack_handle_timers(1);
+    retry_pending(r);
   }
   if (t > r->now_us) {
     set_now(r, t);
@@ -193,6 +214,7 @@ static void tick(runner *r) {
   r->timer_ms++;
   set_now(r, r->timer_ms * 1000);
   gsctp_stack_handle_timers(1);
+  retry_pending(r);
 }
 
 /* The scripted chunks as "A[...]; B[...]". */
@@ -498,18 +520,35 @@ static void conn_addr(runner *r, struct sockaddr_conn *sc, uint16_t port) {
   sc->sconn_addr = r->link;
 }
 
-/* a blocking call on a socket the script left blocking */
-static int would_block(runner *r, const event *e, int fd, long rv, int err) {
-  if (rv < 0 && (err == EAGAIN || err == EINPROGRESS) && fd >= 0 &&
-      fd < MAXFD && !r->nonblock[fd] &&
-      !(e->errname != NULL && errno_by_name(e->errname) == err)) {
+/*
+ * Blocking calls.  Sockets are non-blocking inside; a call that would
+ * block on an fd the script left blocking becomes the pending call: it is
+ * retried after every millisecond of virtual time and every inbound
+ * packet, and must return at its scripted end time (`start...end`, or at
+ * once) within the tolerance.  Returns 1 if the call is now pending.
+ */
+static int would_block(runner *r, const event *e, int fd, long rv, int err,
+                       int kind, long len) {
+  if (!(rv < 0 && (err == EAGAIN || err == EINPROGRESS) && fd >= 0 &&
+        fd < MAXFD && !r->nonblock[fd] &&
+        !(e->errname != NULL && errno_by_name(e->errname) == err))) {
+    return 0;
+  }
+  if (r->pend.kind != PB_NONE) {
     runsupported(r,
-                 "%s would block on fd %d; blocking calls need "
-                 "fcntl(%d, F_SETFL, O_RDWR|O_NONBLOCK) first",
-                 e->name, fd, fd);
+                 "%s would block on fd %d while the blocking call of "
+                 "line %d has not returned (one at a time)",
+                 e->name, fd, r->pend.e->line);
     return 1;
   }
-  return 0;
+  r->pend.kind = kind;
+  r->pend.e = e;
+  r->pend.fd = fd;
+  r->pend.len = len;
+  r->pend.end_us = r->call_end_us;
+  r->pend.tol_us = r->call_tol_us;
+  r->pend.has_end = r->call_has_end;
+  return 1;
 }
 
 static int struct_int(runner *r, const val *st, const char *name, long *out,
@@ -742,8 +781,11 @@ static int do_sockopt(runner *r, const event *e, int set) {
     }
     rv = usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &l);
     err = errno;
-    if (check_result(r, e, rv, err) != 0 || rv != 0) {
-      return rv != 0 && r->err[0] == '\0' ? 0 : (r->err[0] ? -1 : 0);
+    if (check_result(r, e, rv, err) != 0) {
+      return -1;
+    }
+    if (rv != 0) {
+      return 0; /* failed as the script expected: no fields to compare */
     }
     for (i = 0; i < sizeof(fl) / sizeof(fl[0]); ++i) {
       long want, have;
@@ -774,6 +816,145 @@ static int do_sockopt(runner *r, const event *e, int set) {
   }
   runsupported(r, "%s option %ld", e->name, name);
   return -1;
+}
+
+/* Binds an accepted socket to the script fd the result names. */
+static int accept_done(runner *r, const event *e, struct socket *ns) {
+  usrsctp_set_non_blocking(ns, 1);
+  if (e->result->kind == V_NUM && !e->result->neg && e->result->num < MAXFD &&
+      r->fd[e->result->num] == NULL) {
+    r->fd[e->result->num] = ns;
+    r->nonblock[e->result->num] = 0;
+    return 0;
+  }
+  usrsctp_close(ns);
+  if (e->result->kind == V_ELLIPSIS) {
+    return 0;
+  }
+  if (e->result->kind == V_NUM && e->result->neg) {
+    rfail(r, "accept returned a new socket, expected -1 %s",
+          e->errname ? e->errname : "");
+  } else if (e->result->kind == V_NUM && e->result->num < MAXFD) {
+    rfail(r, "accept: script fd %s is already open", e->result->text);
+  } else {
+    rfail(r, "accept: the result must be a script fd below %d", MAXFD);
+  }
+  return -1;
+}
+
+/* One read (recvv) or write (sendv) attempt; errno in |*perr|. */
+static long rw_once(struct socket *so, int isread, uint8_t *buf, size_t len,
+                    int *perr) {
+  long rv;
+
+  if (isread) {
+    struct sockaddr_conn from;
+    socklen_t fromlen = sizeof(from);
+    struct sctp_rcvinfo rcv;
+    socklen_t infolen = sizeof(rcv);
+    unsigned int infotype = 0;
+    int flags = 0;
+    rv = usrsctp_recvv(so, buf, len, (struct sockaddr *)&from, &fromlen, &rcv,
+                       &infolen, &infotype, &flags);
+  } else {
+    rv = usrsctp_sendv(so, buf, len, NULL, 0, NULL, 0, SCTP_SENDV_NOINFO, 0);
+  }
+  *perr = errno;
+  return rv;
+}
+
+/* Retries the pending blocking call; on return checks its result and its
+ * time.  Called after every virtual millisecond and inbound packet. */
+static void retry_pending(runner *r) {
+  const event *e = r->pend.e;
+  struct socket *so;
+  long rv = -1;
+  int err = EAGAIN, saved_line, done = 0;
+  char t1[32], t2[32], t3[32];
+
+  if (r->pend.kind == PB_NONE || r->err[0] != '\0') {
+    return;
+  }
+  so = r->fd[r->pend.fd];
+  saved_line = r->line;
+  r->line = e->line;
+  if (so == NULL) {
+    rv = -1;
+    err = EBADF;
+    done = 1;
+  } else if (r->pend.kind == PB_ACCEPT) {
+    struct socket *ns = usrsctp_accept(so, NULL, NULL);
+    err = errno;
+    if (ns != NULL) {
+      r->pend.kind = PB_NONE;
+      (void)accept_done(r, e, ns);
+      rv = 0;
+      done = 2; /* result handled */
+    } else if (err != EAGAIN && err != EWOULDBLOCK) {
+      done = 1;
+    }
+  } else if (r->pend.kind == PB_CONNECT) {
+    int soerr = 0;
+    socklen_t l = sizeof(soerr);
+    struct sctp_status st;
+    socklen_t sl = sizeof(st);
+    memset(&st, 0, sizeof(st));
+    if (usrsctp_getsockopt(so, SOL_SOCKET, SO_ERROR, &soerr, &l) == 0 &&
+        soerr != 0) {
+      rv = -1;
+      err = soerr;
+      done = 1;
+    } else if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &sl) ==
+                 0 &&
+               st.sstat_state == SCTP_ESTABLISHED) {
+      rv = 0;
+      done = 1;
+    }
+  } else {
+    uint8_t *buf = calloc(1, (size_t)r->pend.len + 1);
+    if (buf == NULL) {
+      rfail(r, "out of memory");
+      r->line = saved_line;
+      return;
+    }
+    rv = rw_once(so, r->pend.kind == PB_READ, buf, (size_t)r->pend.len, &err);
+    free(buf);
+    if (!(rv < 0 && (err == EAGAIN || err == EWOULDBLOCK))) {
+      done = 1;
+    }
+  }
+  if (!done) {
+    if (r->now_us > r->pend.end_us + r->pend.tol_us) {
+      fmt_time(t1, sizeof(t1), r->pend.end_us);
+      fmt_time(t2, sizeof(t2), r->now_us);
+      rfail(r, "blocking %s had not returned by %s s (expected at %s s)%s",
+            e->name, t2, t1,
+            r->pend.has_end ? ""
+                            : "; write start...end times for a call that "
+                              "blocks");
+      r->pend.kind = PB_NONE;
+    }
+    r->line = saved_line;
+    return;
+  }
+  r->pend.kind = PB_NONE;
+  if (done == 1) {
+    (void)check_result(r, e, rv, err);
+  }
+  if (r->err[0] == '\0' && (r->now_us < r->pend.end_us - r->pend.tol_us ||
+                            r->now_us > r->pend.end_us + r->pend.tol_us)) {
+    fmt_time(t1, sizeof(t1), r->now_us);
+    fmt_time(t2, sizeof(t2), r->pend.end_us);
+    fmt_time(t3, sizeof(t3), r->pend.tol_us);
+    rfail(r,
+          "timing: blocking %s returned at %s s, expected at %s s "
+          "(tolerance %s s)%s",
+          e->name, t1, t2, t3,
+          r->pend.has_end ? ""
+                          : "; write start...end times for a call that "
+                            "blocks");
+  }
+  r->line = saved_line;
 }
 
 static int do_syscall_pd(runner *r, const event *e) {
@@ -845,28 +1026,20 @@ static int do_syscall_pd(runner *r, const event *e) {
     struct socket *ns = usrsctp_accept(so, NULL, NULL);
     err = errno;
     if (ns == NULL) {
-      if (would_block(r, e, fd, -1, err)) {
-        return -1;
+      if (would_block(r, e, fd, -1, err, PB_ACCEPT, 0)) {
+        return r->err[0] != '\0' ? -1 : 0;
       }
       return check_result(r, e, -1, err);
     }
-    usrsctp_set_non_blocking(ns, 1);
-    if (e->result->kind == V_NUM && !e->result->neg && e->result->num < MAXFD &&
-        r->fd[e->result->num] == NULL) {
-      r->fd[e->result->num] = ns;
-      r->nonblock[e->result->num] = 0;
-      return 0;
-    }
-    usrsctp_close(ns);
-    return check_result(r, e, 99, 0);
+    return accept_done(r, e, ns);
   }
   if (strcmp(n, "connect") == 0) {
     struct sockaddr_conn sc;
     conn_addr(r, &sc, (uint16_t)r->s->remote_port);
     rv = usrsctp_connect(so, (struct sockaddr *)&sc, sizeof(sc));
     err = errno;
-    if (would_block(r, e, fd, rv, err)) {
-      return -1;
+    if (would_block(r, e, fd, rv, err, PB_CONNECT, 0)) {
+      return r->err[0] != '\0' ? -1 : 0;
     }
     return check_result(r, e, rv, err);
   }
@@ -903,23 +1076,10 @@ static int do_syscall_pd(runner *r, const event *e) {
       rfail(r, "out of memory");
       return -1;
     }
-    if (n[0] == 'r') {
-      struct sockaddr_conn from;
-      socklen_t fromlen = sizeof(from);
-      struct sctp_rcvinfo rcv;
-      socklen_t infolen = sizeof(rcv);
-      unsigned int infotype = 0;
-      int flags = 0;
-      rv = usrsctp_recvv(so, buf, (size_t)len, (struct sockaddr *)&from,
-                         &fromlen, &rcv, &infolen, &infotype, &flags);
-    } else {
-      rv = usrsctp_sendv(so, buf, (size_t)len, NULL, 0, NULL, 0,
-                         SCTP_SENDV_NOINFO, 0);
-    }
-    err = errno;
+    rv = rw_once(so, n[0] == 'r', buf, (size_t)len, &err);
     free(buf);
-    if (would_block(r, e, fd, rv, err)) {
-      return -1;
+    if (would_block(r, e, fd, rv, err, n[0] == 'r' ? PB_READ : PB_WRITE, len)) {
+      return r->err[0] != '\0' ? -1 : 0;
     }
     return check_result(r, e, rv, err);
   }
@@ -1528,6 +1688,7 @@ int run_script(script *s, const run_opts *o, char *err, size_t errlen) {
       return 1;
     }
   }
+  vclock_start();
   gsctp_stack_config_default(&cfg);
   cfg.no_udp = 1;
   cfg.nothreads = 1;
@@ -1566,6 +1727,14 @@ int run_script(script *s, const run_opts *o, char *err, size_t errlen) {
       lo = prev_actual + e->t1_us;
       hi = prev_actual + e->t2_us;
       break;
+    case TM_BLOCK:
+      expect = e->t1_us;
+      delta = e->t2_us - e->t1_us;
+      break;
+    case TM_RBLOCK:
+      expect = prev_actual + e->t1_us;
+      delta = e->t2_us - e->t1_us;
+      break;
     }
     if (delta < 0) {
       delta = 0;
@@ -1575,6 +1744,10 @@ int run_script(script *s, const run_opts *o, char *err, size_t errlen) {
       tol = s->tolerance_usecs;
     }
     actual = expect;
+    /* a blocking call returns at its end time, any other at once */
+    r->call_has_end = e->tk == TM_BLOCK || e->tk == TM_RBLOCK;
+    r->call_end_us = r->call_has_end ? expect + (e->t2_us - e->t1_us) : expect;
+    r->call_tol_us = r->call_has_end ? tol : s->tolerance_usecs;
     if (e->kind == EV_OUT) {
       if (e->tk == TM_ANY) {
         lo = 0;
@@ -1599,17 +1772,31 @@ int run_script(script *s, const run_opts *o, char *err, size_t errlen) {
           rv = 1;
         }
       } else if (strncmp(e->name, "gs_", 3) == 0) {
-        if (do_gs(r, e) != 0) {
+        if (r->call_has_end) {
+          runsupported(r, "start...end times for gen_sctp lines (the "
+                          "gs_* calls do not block)");
+          rv = 1;
+        } else if (do_gs(r, e) != 0) {
           rv = 1;
         }
       } else if (do_syscall_pd(r, e) != 0) {
         rv = 1;
+      }
+      if (e->kind == EV_IN) {
+        retry_pending(r); /* the packet may unblock a call */
       }
     }
     if (rv == 0 && err[0] != '\0') {
       rv = 1;
     }
     prev_actual = actual;
+  }
+  /* a call still blocked at the end must return by its end time */
+  while (rv == 0 && r->pend.kind != PB_NONE && err[0] == '\0') {
+    tick(r);
+  }
+  if (rv == 0 && err[0] != '\0') {
+    rv = 1;
   }
   if (rv != 0 && r->unsupported) {
     rv = 2;

@@ -196,6 +196,7 @@ static const pdesc causes[] = {
   {"MISSING_MANDATORY_PARAMETER", 2, 0, {{0}}, PT_MISSING},
   {"STALE_COOKIE_ERROR", 3, 4, {{"staleness", 0, 4, 0, 0}}, PT_NONE},
   {"OUT_OF_RESOURCES", 4, 0, {{0}}, PT_NONE},
+  {"OUT_OF_RESOURCE", 4, 0, {{0}}, PT_NONE}, /* nplab's spelling */
   {"UNRESOLVABLE_ADDRESS", 5, 0, {{0}}, PT_PARAM1},
   {"UNRECOGNIZED_CHUNK_TYPE", 6, 0, {{0}}, PT_CHUNK},
   {"INVALID_MANDATORY_PARAMETER", 7, 0, {{0}}, PT_NONE},
@@ -311,8 +312,10 @@ static const pdesc *tlv_by_type(const pdesc *tab, size_t n, int t) {
   return NULL;
 }
 
+/* `...`, an omitted value, or a list that is just `[...]` */
 static int is_ellipsis(const val *v) {
-  return v == NULL || v->kind == V_ELLIPSIS;
+  return v == NULL || v->kind == V_ELLIPSIS ||
+         (v->kind == V_LIST && v->n == 1 && v->items[0]->kind == V_ELLIPSIS);
 }
 
 /* A number from a script value: numbers, symbolic constants known here,
@@ -918,7 +921,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
     const val *g = val_field(node, "gaps"), *u = val_field(node, "dups");
     size_t ng = 0, nd = 0;
     len += 4;
-    if (g != NULL && g->kind == V_LIST) {
+    if (!is_ellipsis(g) && g->kind == V_LIST) {
       for (i = 0; i < g->n; ++i) {
         const val *p = g->items[i];
         uint32_t a, b;
@@ -937,7 +940,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
         ng++;
       }
     }
-    if (u != NULL && u->kind == V_LIST) {
+    if (!is_ellipsis(u) && u->kind == V_LIST) {
       for (i = 0; i < u->n; ++i) {
         uint32_t a;
         if (num_of(c, u->items[i], &a, NULL) != 0) {
@@ -961,7 +964,7 @@ static int build_chunk(ctx *c, const val *node, uint8_t *buf, size_t cap) {
   }
   case TL_FWDTSN: {
     const val *ids = val_field(node, "ids");
-    if (ids != NULL && ids->kind == V_LIST) {
+    if (!is_ellipsis(ids) && ids->kind == V_LIST) {
       for (i = 0; i < ids->n; ++i) {
         const val *p = ids->items[i];
         uint32_t a, b;
@@ -1074,6 +1077,10 @@ int wire_build(const event *ev, symmap *m, uint8_t *buf, size_t cap, char *err,
     for (i = 0; i < ev->chunks->n; ++i) {
       const val *ch = ev->chunks->items[i];
       int n;
+      if (ch->kind == V_ELLIPSIS) {
+        fail(&c, "'...' as a chunk is only allowed in outbound packets");
+        return -1;
+      }
       snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1, ch->text);
       n = build_chunk(&c, ch, buf + len, cap - len);
       if (n < 0) {
@@ -1710,6 +1717,9 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
       return -1;
     }
     node = ev->chunks->items[i];
+    if (node->kind == V_ELLIPSIS) {
+      break; /* "; ...": the remaining chunks are not checked */
+    }
     snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1, node->text);
     if (match_chunk(&c, node, pkt + off, len - off) != 0) {
       return -1;
@@ -1717,7 +1727,7 @@ int wire_match(const event *ev, symmap *m, const uint8_t *pkt, size_t len,
     off += (clen + 3) & ~(size_t)3;
     i++;
   }
-  if (i < ev->chunks->n) {
+  if (i < ev->chunks->n && ev->chunks->items[i]->kind != V_ELLIPSIS) {
     snprintf(c.where, sizeof(c.where), "chunk %zu (%s)", i + 1,
              ev->chunks->items[i]->text);
     fail(&c, "missing: the packet has only %zu chunk(s)", i);
@@ -1942,7 +1952,11 @@ const char *wire_check_names(const val *list) {
 
   for (i = 0; list != NULL && i < list->n; ++i) {
     const val *ch = list->items[i];
-    const cdesc *d = chunk_by_name(ch->text);
+    const cdesc *d;
+    if (ch->kind != V_NAMED) {
+      continue;
+    }
+    d = chunk_by_name(ch->text);
     if (d == NULL) {
       snprintf(msg, sizeof(msg), "unsupported: unknown chunk %s", ch->text);
       return msg;

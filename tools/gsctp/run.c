@@ -22,11 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define RECV_STEP_MS 100      /* how often loops look at flags and clocks */
 #define SHUTDOWN_MS 3000      /* deadline for gsctp_stack_shutdown() */
 #define CAPTURE_LINGER_MS 300 /* let the last packets reach the capture */
 #define MAX_SCAN 100000       /* bound on the echo matcher's search */
+#define WATCHDOG_MS 5000      /* then a stuck client exits anyway */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -156,14 +158,12 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   int rv;
 
   memset(s, 0, sizeof(*s));
-  if (o->transport == TRANSPORT_UDP_CONN) {
-    fprintf(stderr, "gsctp: --transport udp-conn is not available in this "
-                    "build (only udp)\n");
-    return CLI_EXIT_USAGE;
-  }
-
   gsctp_stack_config_default(&cfg);
-  if (o->udp_port >= 0) {
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    /* --udp-port is the socket's own UDP port; usrsctp's UDP socket is
+     * not used: let it take any free port. */
+    cfg.udp_port = 0;
+  } else if (o->udp_port >= 0) {
     cfg.udp_port = o->udp_port;
   }
   rv = gsctp_stack_start(&cfg);
@@ -174,7 +174,7 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   }
   s->udp_port = gsctp_stack_udp_port();
 
-  if (o->pcap != NULL &&
+  if (o->pcap != NULL && o->transport != TRANSPORT_UDP_CONN &&
       cli_capture_start(&s->cap, o->pcap, o->pcap_if, s->udp_port) != 0) {
     gsctp_stack_shutdown(SHUTDOWN_MS);
     return CLI_EXIT_SETUP;
@@ -193,6 +193,16 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   opts[n].name = GSCTP_OPT_PORT;
   opts[n].v.i = o->port;
   n++;
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    opts[n].name = GSCTP_OPT_TRANSPORT;
+    opts[n].v.i = GSCTP_TRANSPORT_UDP_CONN;
+    n++;
+    if (o->udp_port >= 0) {
+      opts[n].name = GSCTP_OPT_UDP_PORT;
+      opts[n].v.i = o->udp_port;
+      n++;
+    }
+  }
   if (o->remote_udp > 0) {
     opts[n].name = GSCTP_OPT_UDP_REMOTE_PORT;
     opts[n].v.i = o->remote_udp;
@@ -223,6 +233,22 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
     cli_capture_stop(s->cap);
     gsctp_stack_shutdown(SHUTDOWN_MS);
     return CLI_EXIT_SETUP;
+  }
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    gsctp_opt q;
+    size_t nread = 0;
+
+    memset(&q, 0, sizeof(q));
+    q.name = GSCTP_OPT_UDP_PORT;
+    if (gsctp_getopts(s->sock, &q, 1, &nread) == 0 && nread == 1) {
+      s->udp_port = (int)q.v.i;
+    }
+    if (o->pcap != NULL &&
+        cli_capture_start(&s->cap, o->pcap, o->pcap_if, s->udp_port) != 0) {
+      gsctp_close(s->sock);
+      gsctp_stack_shutdown(SHUTDOWN_MS);
+      return CLI_EXIT_SETUP;
+    }
   }
   return 0;
 }
@@ -444,8 +470,9 @@ int cli_run_server(const cli_opts *o) {
   } else {
     snprintf(ipbuf, sizeof(ipbuf), "any");
   }
-  printf("%s: listening on %s:%d udp-port %d transport udp\n", who, ipbuf,
-         gsctp_port(sv.s.sock), sv.s.udp_port);
+  printf("%s: listening on %s:%d udp-port %d transport %s\n", who, ipbuf,
+         gsctp_port(sv.s.sock), sv.s.udp_port,
+         o->transport == TRANSPORT_UDP_CONN ? "udp-conn" : "udp");
 
   show = !o->quiet;
   while (!stop_signal && !(o->assocs > 0 && sv.ended >= o->assocs)) {
@@ -627,6 +654,35 @@ static void cl_check_echo(client *c, const gsctp_item *it) {
   pthread_cond_broadcast(&c->cv);
 }
 
+/* cl_watchdog ends a client that ran out of time or got a signal: it
+ * aborts the association and closes the socket, which wakes a send
+ * blocked on a full send buffer.  gsctp_close() alone does not wake a
+ * send that waits for a peer that stopped acknowledging, so if the main
+ * thread still has not finished WATCHDOG_MS later, the process exits. */
+static void cl_watchdog(client *c) {
+  int64_t until;
+
+  gsctp_abort(c->s.sock, &c->up);
+  gsctp_close(c->s.sock);
+  until = cli_now_ms() + WATCHDOG_MS;
+  for (;;) {
+    pthread_mutex_lock(&c->mu);
+    if (c->quit) {
+      pthread_mutex_unlock(&c->mu);
+      return;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (cli_now_ms() >= until) {
+      printf("FAIL: %s; a send did not return %d ms after the association "
+             "was aborted\n",
+             c->timed_out ? "timeout" : "stopped by a signal", WATCHDOG_MS);
+      fflush(stdout);
+      _exit(CLI_EXIT_FAIL);
+    }
+    sleep_ms(RECV_STEP_MS);
+  }
+}
+
 static void *cl_receiver(void *arg) {
   client *c = arg;
   const cli_opts *o = c->o;
@@ -639,11 +695,11 @@ static void *cl_receiver(void *arg) {
       pthread_mutex_unlock(&c->mu);
       break;
     }
-    if (cli_now_ms() >= c->deadline) {
-      c->timed_out = 1;
+    if (cli_now_ms() >= c->deadline || stop_signal) {
+      c->timed_out = cli_now_ms() >= c->deadline;
       pthread_cond_broadcast(&c->cv);
       pthread_mutex_unlock(&c->mu);
-      gsctp_close(c->s.sock); /* wakes a blocked send */
+      cl_watchdog(c);
       break;
     }
     pthread_mutex_unlock(&c->mu);
