@@ -222,6 +222,16 @@ int gsctp_opts_inherit(gsctp_sockimpl *from, gsctp_sockimpl *to);
  */
 int gsctp_opts_open_check(const gsctp_opt *o);
 
+/*
+ * gsctp_opts_netns_start starts the process's stack (on |udp_port|, -1 =
+ * the default) inside the network namespace file |path| if it is not
+ * running yet, so that usrsctp's UDP socket and threads live there; if it
+ * runs, checks it runs in that namespace.  Returns 0, GSCTP_EOPNOTSUPP
+ * (the stack runs elsewhere), GSCTP_EPERM (no right to enter it),
+ * GSCTP_ENOENT, or an error of gsctp_stack_start().
+ */
+int gsctp_opts_netns_start(const char *path, int udp_port);
+
 /* gsctp_opts_debugf writes a trace line for |s| to stderr if its `debug`
  * option is on. */
 void gsctp_opts_debugf(gsctp_sockimpl *s, const char *fmt, ...)

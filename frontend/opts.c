@@ -10,12 +10,16 @@
  *  - getopts: an option whose read fails is left out.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gsctp/err.h"
 #include "gsctp/sctp.h"
@@ -913,6 +917,47 @@ static int apply_tos(gsctp_sockimpl *s, int tos) {
   return so_setopt(s, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp));
 }
 
+/* The network namespace of usrsctp's stack: that of its UDP receive
+ * thread (where its UDP socket was made), else of any of its threads,
+ * else the process's. */
+static int stack_netns_of_thread(struct stat *st, int udp_only) {
+  char path[96], comm[32];
+  struct dirent *e;
+  int found = 0;
+  DIR *d = opendir("/proc/self/task");
+
+  while (d != NULL && (e = readdir(d)) != NULL && found < 2) {
+    FILE *f;
+    if (e->d_name[0] == '.' || strlen(e->d_name) > 20) {
+      continue;
+    }
+    snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+    f = fopen(path, "r");
+    if (f == NULL) {
+      continue;
+    }
+    if (fgets(comm, sizeof(comm), f) != NULL && strncmp(comm, "SCTP", 4) == 0) {
+      int udp = strncmp(comm, "SCTP/UDP", 8) == 0;
+      snprintf(path, sizeof(path), "/proc/self/task/%s/ns/net", e->d_name);
+      if ((udp || !found) && stat(path, st) == 0) {
+        found = udp ? 2 : 1;
+      }
+    }
+    fclose(f);
+  }
+  if (d != NULL) {
+    closedir(d);
+  }
+  return found == 2 || (found == 1 && !udp_only) ? 0 : GSCTP_ENOENT;
+}
+
+static int stack_netns(struct stat *st) {
+  if (stack_netns_of_thread(st, 0) == 0) {
+    return 0;
+  }
+  return stat("/proc/self/ns/net", st);
+}
+
 int gsctp_opts_open_check(const gsctp_opt *o) {
   struct stat a, b;
   const char *str = o->v.str;
@@ -929,24 +974,99 @@ int gsctp_opts_open_check(const gsctp_opt *o) {
                         "bind_to_device: usrsctp 0.9.5 has no "
                         "SO_BINDTODEVICE");
   }
-  /* netns: usrsctp is one stack per process; its sockets live in the
-   * namespace the process had when the stack started.  Only that
-   * namespace can be honoured. */
+  /* netns: usrsctp is one stack per process, and its UDP socket lives in
+   * the namespace of the thread that started it.  Before the stack runs,
+   * gsctp_opts_netns_start() starts it inside the namespace; once it
+   * runs, only its own namespace can be honoured. */
   if (stat(str, &a) != 0) {
     return gsctp_detail(gsctp_err_from_errno(errno), "netns %s: %s", str,
                         strerror(errno));
   }
-  if (stat("/proc/self/ns/net", &b) != 0) {
-    return gsctp_detail(GSCTP_EOPNOTSUPP, "netns: cannot read this "
-                                          "process's namespace");
+  if (gsctp_stack_udp_port() < 0) {
+    return 0; /* not running: gsctp_opts_netns_start enters it */
+  }
+  if (stack_netns(&b) != 0) {
+    return gsctp_detail(GSCTP_EOPNOTSUPP, "netns: cannot read the stack's "
+                                          "namespace");
   }
   if (a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
     return gsctp_detail(GSCTP_EOPNOTSUPP,
                         "netns %s: the SCTP stack is process-wide and "
-                        "runs in this process's namespace only",
+                        "already runs in another namespace",
                         str);
   }
   return 0;
+}
+
+int gsctp_opts_netns_start(const char *path, int udp_port) {
+  static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  gsctp_stack_config cfg;
+  gsctp_opt o;
+  int nsfd, selffd, rv;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_NETNS;
+  o.v.str = path;
+  pthread_mutex_lock(&mu);
+  if (gsctp_stack_udp_port() >= 0) {
+    pthread_mutex_unlock(&mu);
+    rv = gsctp_opts_open_check(&o);
+    return rv != 0 ? rv : gsctp_stack_start_port(udp_port);
+  }
+  nsfd = open(path, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0) {
+    rv = gsctp_detail(gsctp_err_from_errno(errno), "netns %s: %s", path,
+                      strerror(errno));
+    pthread_mutex_unlock(&mu);
+    return rv;
+  }
+  selffd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (selffd < 0) {
+    rv =
+      gsctp_detail(gsctp_err_from_errno(errno), "netns: %s", strerror(errno));
+    close(nsfd);
+    pthread_mutex_unlock(&mu);
+    return rv;
+  }
+  if (setns(nsfd, CLONE_NEWNET) != 0) {
+    int e = errno;
+    rv = gsctp_detail(e == EINVAL ? GSCTP_EBADARG : gsctp_err_from_errno(e),
+                      "netns %s: cannot enter it: %s", path, strerror(e));
+    close(nsfd);
+    close(selffd);
+    pthread_mutex_unlock(&mu);
+    return rv;
+  }
+  /* usrsctp's sockets and threads are created here, in the namespace;
+   * it also reads the namespace's interface addresses now. */
+  gsctp_stack_config_default(&cfg);
+  cfg.udp_port = udp_port;
+  rv = gsctp_stack_start(&cfg);
+  if (setns(selffd, CLONE_NEWNET) != 0) {
+    /* Cannot happen for the namespace this thread just left; if it did,
+     * the thread would be stranded: say so loudly. */
+    fprintf(stderr, "gsctp: could not return to the original network "
+                    "namespace\n");
+  }
+  close(nsfd);
+  close(selffd);
+  pthread_mutex_unlock(&mu);
+  if (rv == GSCTP_EALREADY) { /* another thread won the race */
+    rv = gsctp_opts_open_check(&o);
+    return rv != 0 ? rv : gsctp_stack_start_port(udp_port);
+  }
+  if (rv == 0) {
+    /* usrsctp's threads name themselves after they start; wait (briefly,
+     * bounded) until its UDP thread shows, so that later opens find the
+     * stack's namespace through it (stack_netns). */
+    struct stat st;
+    int i;
+    for (i = 0; i < 2000 && stack_netns_of_thread(&st, 1) != 0; ++i) {
+      usleep(1000);
+    }
+  }
+  /* Running now, on the port asked for: finish as a plain start does. */
+  return rv != 0 ? rv : gsctp_stack_start_port(-1);
 }
 
 static int copy_int_opt(gsctp_sockimpl *from, gsctp_sockimpl *to, int level,

@@ -1240,8 +1240,9 @@ struct open_args {
   int port;
   int family;
   int type;
-  int udp_port;  /* -1 = not given */
-  int transport; /* gsctp_transport */
+  int udp_port;      /* -1 = not given */
+  const char *netns; /* NULL = not given */
+  int transport;     /* gsctp_transport */
   const gsctp_ip *ips[64];
   size_t nips;
 };
@@ -1254,6 +1255,7 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
   a->family = GSCTP_FAMILY_INET;
   a->type = GSCTP_TYPE_SEQPACKET;
   a->udp_port = -1;
+  a->netns = NULL;
   a->transport = GSCTP_TRANSPORT_UDP;
   a->nips = 0;
   for (i = 0; i < nopts; ++i) {
@@ -1303,6 +1305,9 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       int rv = gsctp_opts_open_check(o);
       if (rv != 0) {
         return rv;
+      }
+      if (o->name == GSCTP_OPT_NETNS) {
+        a->netns = o->v.str;
       }
       break;
     }
@@ -1439,6 +1444,8 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
                                        "or inet6");
     }
     rv = gsctp_stack_ensure();
+  } else if (a.netns != NULL) {
+    rv = gsctp_opts_netns_start(a.netns, a.udp_port);
   } else {
     rv = gsctp_stack_start_port(a.udp_port);
   }

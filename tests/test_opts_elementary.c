@@ -10,12 +10,17 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -613,4 +618,130 @@ Test(opts_elem, mapped_v4_addr_changes_how_ipv4_peers_appear) {
                ts_addr_str(&off, b2, sizeof(b2)));
   cr_assert_gt(on.port, 0);
   cr_assert_gt(off.port, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* netns before the stack runs: the stack is started inside it         */
+/* ------------------------------------------------------------------ */
+
+static pid_t g_ns_child = -1;
+
+static void kill_ns_child(void) {
+  if (g_ns_child > 0) {
+    kill(g_ns_child, SIGKILL);
+    waitpid(g_ns_child, NULL, 0);
+    g_ns_child = -1;
+  }
+}
+
+/* No stack started by the suite; the namespace child dies even when a
+ * test fails. */
+TestSuite(opts_netns, .fini = kill_ns_child);
+
+/* A child in a new network namespace with its loopback up; returns its
+ * PID (the namespace is /proc/PID/ns/net), or -1 if namespaces cannot be
+ * made here. */
+static pid_t netns_child(void) {
+  int pfd[2];
+  pid_t pid;
+  char c = 0;
+
+  cr_assert_eq(pipe(pfd), 0);
+  pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    struct ifreq ifr;
+    int fd;
+    char r = 'n';
+
+    close(pfd[0]);
+    if (unshare(CLONE_NEWNET) == 0 &&
+        (fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0) {
+      memset(&ifr, 0, sizeof(ifr));
+      strcpy(ifr.ifr_name, "lo");
+      if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0) {
+          r = 'y';
+        }
+      }
+    }
+    (void)!write(pfd[1], &r, 1);
+    for (;;) {
+      pause(); /* until the parent kills it */
+    }
+  }
+  close(pfd[1]);
+  g_ns_child = pid;
+  if (read(pfd[0], &c, 1) != 1 || c != 'y') {
+    kill_ns_child();
+    pid = -1;
+  }
+  close(pfd[0]);
+  return pid;
+}
+
+Test(opts_netns, first_open_starts_the_stack_inside_the_namespace) {
+  pid_t pid = netns_child();
+  char path[64];
+  gsctp_opt o[4];
+  gsctp_sock srv, cli, other;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_assoc_change up = gsctp_assoc_change_default();
+  gsctp_item item;
+  uint16_t uport;
+  int rc, port, fd;
+
+  if (pid < 0) {
+    cr_skip_test("cannot create a network namespace here");
+  }
+  snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+  memset(o, 0, sizeof(o));
+  o[0].name = GSCTP_OPT_NETNS;
+  o[0].v.str = path;
+  o[1] = ts_opt_ip(lo);
+  o[2] = opt_i(GSCTP_OPT_UDP_PORT, 0); /* a free port in that namespace */
+  rc = gsctp_open(&srv, o, 3);
+  cr_assert_eq(rc, 0, "open in %s: %s %s", path, gsctp_err_name(rc),
+               gsctp_error_detail());
+  port = gsctp_stack_udp_port();
+  cr_assert_gt(port, 0);
+  /* The stack's UDP socket is not in this process's namespace: its port
+   * is free here. */
+  fd = socket(AF_INET, SOCK_DGRAM, 0);
+  {
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0,
+                 "UDP port %d is taken in our own namespace", port);
+  }
+  close(fd);
+  (void)uport;
+
+  /* An association inside the namespace. */
+  cr_assert_eq(gsctp_listen(srv, 5), 0);
+  o[2] = opt_i(GSCTP_OPT_UDP_REMOTE_PORT, port);
+  rc = gsctp_open(&cli, o, 3);
+  cr_assert_eq(rc, 0, "second open: %s %s", gsctp_err_name(rc),
+               gsctp_error_detail());
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect inside the namespace: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, "ns", 2), 0);
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS,
+                     &item, NULL);
+  cr_assert_eq(rc, 0);
+  gsctp_item_free(&item);
+  ts_recv_data(srv, TS_WAIT_MS, &item);
+  cr_assert_eq(item.datalen, 2);
+  gsctp_item_free(&item);
+
+  /* Our own namespace is now the wrong one. */
+  o[0].v.str = "/proc/self/ns/net";
+  cr_assert_eq(gsctp_open(&other, o, 1), GSCTP_EOPNOTSUPP);
+  gsctp_close(cli);
+  gsctp_close(srv);
+  kill_ns_child();
 }

@@ -123,7 +123,8 @@ typedef enum gsctp_optname {
                                  addr.ip like GSCTP_OPT_IP and sets the port to
                                  addr.port (a later GSCTP_OPT_PORT overrides) */
   GSCTP_OPT_NETNS,          /**< str: open only, a network namespace file
-                                 (/var/run/netns/NAME, /proc/PID/ns/net) */
+                                 (/var/run/netns/NAME, /proc/PID/ns/net):
+                                 the stack starts in it, or must run in it */
   GSCTP_OPT_BIND_TO_DEVICE, /**< str: interface name (GSCTP_ENOPROTOOPT) */
   /* Records (issue 7). */
   GSCTP_OPT_SCTP_RTOINFO,               /**< rtoinfo */
@@ -233,8 +234,10 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  * GSCTP_ENOPROTOOPT: an option usrsctp 0.9.5 cannot honour (tos on a
  *   UDP socket, priority, dontroute, ttl, bind_to_device, ...; see
  *   docs/api.md), set to anything but its neutral value.
- * GSCTP_ENOENT, GSCTP_EOPNOTSUPP: GSCTP_OPT_NETNS names no file, or a
- *   namespace other than the one the process's stack runs in.
+ * GSCTP_ENOENT, GSCTP_EOPNOTSUPP, GSCTP_EPERM: GSCTP_OPT_NETNS names no
+ *   file, or a namespace other than the one the process's stack already
+ *   runs in, or one the process may not enter (the first open with netns
+ *   starts the stack inside the namespace).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
