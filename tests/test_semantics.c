@@ -159,8 +159,7 @@ Test(semantics, active_sctp_error_counts_against_active_n) {
     cr_assert(m.kind == GSCTP_MSG_SCTP || m.kind == GSCTP_MSG_SCTP_ERROR,
               "message %d is of kind %d", i, m.kind);
     if (m.kind == GSCTP_MSG_SCTP_ERROR) {
-      cr_assert(m.item.is_event &&
-                  m.item.event.type == GSCTP_EV_SEND_FAILED,
+      cr_assert(m.item.is_event && m.item.event.type == GSCTP_EV_SEND_FAILED,
                 "sctp_error carries %s",
                 ts_item_str(&m.item, txt, sizeof(txt)));
       cr_assert_eq(m.item.event.u.send_failed.assoc_id, p.cli_up.assoc_id);
@@ -169,8 +168,7 @@ Test(semantics, active_sctp_error_counts_against_active_n) {
                 ts_addr_str(&m.item.from, txt, sizeof(txt)));
       errors++;
     } else {
-      cr_assert(m.item.is_event &&
-                  m.item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+      cr_assert(m.item.is_event && m.item.event.type == GSCTP_EV_ASSOC_CHANGE &&
                   m.item.event.u.assoc_change.state == GSCTP_COMM_LOST,
                 "sctp message %s", ts_item_str(&m.item, txt, sizeof(txt)));
     }
