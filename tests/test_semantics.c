@@ -296,3 +296,58 @@ Test(semantics, paddr_change_is_never_an_error) {
   gsctp_close(srv);
   drain_self();
 }
+
+/* 1.5 / 5.6, a deliberate difference: OTP's passive connect returns the
+ * first item that is not its assoc_change as {error, Item} and loses it.
+ * gsctp keeps such items: a socket that is a server (a peer is associated
+ * and has sent data) connects elsewhere; connect succeeds, and the
+ * earlier items come back from gsctp_recv in their original order. */
+Test(semantics, passive_connect_keeps_earlier_items_in_order) {
+  gsctp_opt q = quiet();
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock s, peer, other;
+  gsctp_assoc_change pup, up;
+  gsctp_item it;
+  char txt[256];
+  int rc, i;
+
+  s = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  peer = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  other = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  rc = gsctp_connect(peer, &lo, gsctp_port(s), NULL, 0, TS_WAIT_MS, &pup);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(peer, pup.assoc_id, 0, "early", 5), 0);
+  /* Let the data reach s before its connect starts. */
+  for (i = 0; i < 200; ++i) {
+    gsctp_opt st = {.name = GSCTP_OPT_SCTP_STATUS};
+    size_t n = 0;
+
+    st.v.status.assoc_id = pup.assoc_id;
+    if (gsctp_getopts(peer, &st, 1, &n) == 0 && n == 1 &&
+        st.v.status.unackdata == 0) {
+      break;
+    }
+    ts_sleep_ms(10);
+  }
+  rc = gsctp_connect(s, &lo, gsctp_port(other), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "passive connect with items queued: %s",
+               gsctp_err_name(rc));
+  cr_assert_eq(up.state, GSCTP_COMM_UP);
+  rc = ts_recv_next(s, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_ASSOC_CHANGE &&
+              it.event.u.assoc_change.state == GSCTP_COMM_UP &&
+              it.event.u.assoc_change.assoc_id != up.assoc_id,
+            "first the peer's comm_up, got %s",
+            ts_item_str(&it, txt, sizeof(txt)));
+  gsctp_item_free(&it);
+  ts_recv_data(s, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  cr_assert(memcmp(it.data, "early", 5) == 0);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_recv(s, 0, &it), GSCTP_ETIMEOUT,
+               "connect's own comm_up is not delivered again");
+  gsctp_close(peer);
+  gsctp_close(other);
+  gsctp_close(s);
+}
