@@ -2033,6 +2033,40 @@ int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                         passoc_id);
 }
 
+int gsctp_connectx_init_addrs(gsctp_sock sock, const gsctp_addr *addrs,
+                              size_t naddrs, const gsctp_opt *opts,
+                              size_t nopts, uint32_t *passoc_id) {
+  gsctp_ip *ips;
+  size_t i;
+  int port = 0, rv;
+
+  t_detail[0] = '\0';
+  if (addrs == NULL || naddrs == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "no peer address");
+  }
+  /* OTP's ensure_sockaddrs/set_port: the last non-zero port wins and is
+   * given to every entry; all zero is badarg. */
+  for (i = 0; i < naddrs; ++i) {
+    if (addrs[i].port != 0) {
+      port = addrs[i].port;
+    }
+  }
+  if (port == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "every address has port 0");
+  }
+  ips = malloc(naddrs * sizeof(*ips));
+  if (ips == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  for (i = 0; i < naddrs; ++i) {
+    ips[i] = addrs[i].ip;
+  }
+  rv =
+    connect_common(sock, ips, naddrs, port, opts, nopts, 0, 0, NULL, passoc_id);
+  free(ips);
+  return rv;
+}
+
 /* ---- peeloff and accept ---- */
 
 /* A sockimpl for the new one-to-one socket |so| (usrsctp_peeloff or

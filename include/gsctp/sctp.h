@@ -330,6 +330,23 @@ GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
                                      uint32_t *passoc_id);
 
 /**
+ * `gsctp_connectx_init_addrs` is the sockaddr-list form
+ * `gen_sctp:connectx_init(S, SockAddrs, Opts)`: it starts one association
+ * with a peer reachable at the |naddrs| addresses |addrs| (borrowed), each
+ * with its own port field.  As OTP's code (not its documentation, which
+ * asks for one common port), the port of the association is the LAST
+ * non-zero port of the list; entries with port 0 or another port are
+ * rewritten to it.  Stores the association id in |*passoc_id| (may be
+ * NULL); the outcome arrives as an `sctp_assoc_change` with that id.
+ * Errors as gsctp_connectx_init(); GSCTP_EBADARG also for NULL |addrs|,
+ * |naddrs| 0 or every port 0 (OTP raises badarg for these), GSCTP_ENOMEM.
+ */
+GSCTP_EXTERN int gsctp_connectx_init_addrs(gsctp_sock sock,
+                                           const gsctp_addr *addrs,
+                                           size_t naddrs, const gsctp_opt *opts,
+                                           size_t nopts, uint32_t *passoc_id);
+
+/**
  * `gsctp_send` sends |datalen| bytes of |data| (borrowed) on |stream| of
  * association |assoc_id| (`gen_sctp:send/4`), with the flags, ppid,
  * context and timetolive of the association's default send parameters

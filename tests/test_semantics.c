@@ -1,0 +1,353 @@
+/*
+ * tests/test_semantics.c - rules of the gen_sctp reference
+ * (/work/shared/reference/gen_sctp-semantics.md) that no other suite
+ * proves on its own: the sockaddr-list form of connectx_init and its
+ * port rule (1.5), the active `sctp_error` message and its place in the
+ * `{active, N}` budget (1.8), listen from another thread (1.6), abort on
+ * a stream socket (section 6) and paddr_change never being an error
+ * (1.8, 1.15).  docs/api.md, "Conformance to the reference", maps every
+ * rule to its test.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <gsctp/gsctp.h>
+
+#include "tsupport.h"
+
+static void setup(void) {
+  cr_assert_gt(ts_stack_start(), 0);
+}
+
+TestSuite(semantics, .init = setup, .timeout = 120);
+
+static gsctp_opt quiet(void) {
+  gsctp_opt o;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_EVENTS;
+  o.v.events = gsctp_event_subscribe_default();
+  o.v.events.address_event = 0;
+  return o;
+}
+
+static void drain_self(void) {
+  gsctp_msg m;
+  int i;
+
+  for (i = 0; i < 10000 && gsctp_owner_recv(NULL, 0, &m) == 0; ++i) {
+    gsctp_msg_free(&m);
+  }
+}
+
+/* 1.5: connectx_init(S, SockAddrs, Opts).  OTP's code takes the LAST
+ * non-zero port and gives it to every entry; all ports 0, or no entry,
+ * is badarg.  The id returned is the one of the comm_up. */
+Test(semantics, connectx_init_sockaddrs_last_nonzero_port_wins) {
+  gsctp_opt q = quiet();
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock srv, cli, dead;
+  gsctp_addr a[2], peers[4];
+  gsctp_assoc_change up;
+  size_t n = 0;
+  uint32_t id = 0;
+  int rc;
+
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  dead = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1); /* not listening */
+
+  /* Bad lists first: nothing is started. */
+  a[0].ip = lo;
+  a[0].port = 0;
+  cr_assert_eq(gsctp_connectx_init_addrs(cli, a, 1, NULL, 0, &id),
+               GSCTP_EBADARG, "all ports 0 is badarg");
+  cr_assert_eq(gsctp_connectx_init_addrs(cli, a, 0, NULL, 0, &id),
+               GSCTP_EBADARG, "an empty list is badarg");
+  cr_assert_eq(gsctp_connectx_init_addrs(cli, NULL, 1, NULL, 0, &id),
+               GSCTP_EBADARG);
+  a[0].ip = gsctp_ip_loopback(GSCTP_FAMILY_INET6);
+  a[0].port = gsctp_port(srv);
+  cr_assert_eq(gsctp_connectx_init_addrs(cli, a, 1, NULL, 0, &id),
+               GSCTP_EAFNOSUPPORT, "an IPv6 entry on an inet socket");
+
+  /* The dead port first, the server's last: the last one wins, so the
+   * association comes up with the server (a first-port rule would give
+   * cant_assoc from the dead socket). */
+  a[0].ip = lo;
+  a[0].port = gsctp_port(dead);
+  a[1].ip = lo;
+  a[1].port = gsctp_port(srv);
+  rc = gsctp_connectx_init_addrs(cli, a, 2, NULL, 0, &id);
+  cr_assert_eq(rc, 0, "connectx_init_addrs: %s (%s)", gsctp_err_name(rc),
+               gsctp_error_detail());
+  cr_assert_neq(id, 0u);
+  up = ts_expect_assoc_change(cli, GSCTP_COMM_UP, id);
+  cr_assert_eq(up.assoc_id, id);
+  rc = gsctp_peernames(cli, id, peers, 4, &n);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_geq(n, 1u);
+  for (size_t i = 0; i < n && i < 4; ++i) {
+    cr_assert_eq(peers[i].port, gsctp_port(srv),
+                 "peer path %zu on port %u, not the server's %u", i,
+                 (unsigned)peers[i].port, (unsigned)gsctp_port(srv));
+  }
+  (void)ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  gsctp_close(cli);
+  gsctp_close(srv);
+  gsctp_close(dead);
+}
+
+/* 1.5: an entry with port 0 takes the list's port. */
+Test(semantics, connectx_init_sockaddrs_zero_port_takes_the_common_port) {
+  gsctp_opt q = quiet();
+  gsctp_sock srv, cli;
+  uint32_t id = 0;
+  int rc;
+
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  gsctp_addr b[2];
+
+  b[0].ip = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  b[0].port = 0;
+  b[1] = b[0];
+  b[1].port = gsctp_port(srv);
+  rc = gsctp_connectx_init_addrs(cli, b, 2, NULL, 0, &id);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  (void)ts_expect_assoc_change(cli, GSCTP_COMM_UP, id);
+  (void)ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+/* 1.8: in active mode a send failure is the message
+ * {sctp_error, S, IP, Port, {Anc, #sctp_send_failed{}}} (kind
+ * GSCTP_MSG_SCTP_ERROR, from the peer's address), and it counts against
+ * {active, N} like data and events: with N = 3 exactly three messages
+ * arrive, then sctp_passive, and the rest waits for gsctp_recv, which
+ * gives it as GSCTP_ESCTP_ERROR. */
+Test(semantics, active_sctp_error_counts_against_active_n) {
+  gsctp_opt q = quiet();
+  gsctp_opt co[] = {ts_opt_i(GSCTP_OPT_SNDBUF, 4 * 1024 * 1024), q};
+  gsctp_opt so[] = {ts_opt_i(GSCTP_OPT_RECBUF, 8192), q};
+  gsctp_opt act = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(3));
+  gsctp_match mt;
+  gsctp_msg m;
+  gsctp_item it;
+  uint8_t buf[1000];
+  char txt[256];
+  ts_pair p;
+  int i, rc, errors = 0;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, co, 2, so, 2);
+  memset(buf, 'x', sizeof(buf));
+  for (i = 0; i < 40; ++i) {
+    rc = gsctp_send(p.cli, p.cli_up.assoc_id, 0, buf, sizeof(buf));
+    cr_assert_eq(rc, 0, "send %d: %s", i, gsctp_err_name(rc));
+  }
+  cr_assert_eq(gsctp_setopts(p.cli, &act, 1), 0);
+  cr_assert_eq(gsctp_abort(p.cli, &p.cli_up), 0);
+
+  memset(&mt, 0, sizeof(mt));
+  mt.sock = p.cli;
+  for (i = 0; i < 3; ++i) {
+    rc = gsctp_owner_recv_match(NULL, &mt, TS_WAIT_MS, &m);
+    cr_assert_eq(rc, 0, "message %d: %s", i, gsctp_err_name(rc));
+    cr_assert(m.kind == GSCTP_MSG_SCTP || m.kind == GSCTP_MSG_SCTP_ERROR,
+              "message %d is of kind %d", i, m.kind);
+    if (m.kind == GSCTP_MSG_SCTP_ERROR) {
+      cr_assert(m.item.is_event && m.item.event.type == GSCTP_EV_SEND_FAILED,
+                "sctp_error carries %s",
+                ts_item_str(&m.item, txt, sizeof(txt)));
+      cr_assert_eq(m.item.event.u.send_failed.assoc_id, p.cli_up.assoc_id);
+      cr_assert(ts_addr_is(&m.item.from, &p.ip, p.srv_port),
+                "sctp_error from %s, not the peer",
+                ts_addr_str(&m.item.from, txt, sizeof(txt)));
+      errors++;
+    } else {
+      cr_assert(m.item.is_event && m.item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+                  m.item.event.u.assoc_change.state == GSCTP_COMM_LOST,
+                "sctp message %s", ts_item_str(&m.item, txt, sizeof(txt)));
+    }
+    gsctp_msg_free(&m);
+  }
+  cr_assert_geq(errors, 2, "comm_lost and two sctp_error messages");
+  rc = gsctp_owner_recv_match(NULL, &mt, TS_WAIT_MS, &m);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(m.kind, GSCTP_MSG_SCTP_PASSIVE,
+               "the fourth message is sctp_passive, not kind %d", m.kind);
+  gsctp_msg_free(&m);
+  cr_assert_eq(gsctp_owner_recv_match(NULL, &mt, 300, &m), GSCTP_ETIMEOUT,
+               "nothing more is delivered while passive");
+  rc = gsctp_recv(p.cli, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, GSCTP_ESCTP_ERROR, "passive recv of the rest: %s",
+               gsctp_err_name(rc));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_SEND_FAILED);
+  gsctp_item_free(&it);
+  ts_pair_close(&p);
+  drain_self();
+}
+
+static int listen_in_thread(void *arg) {
+  return gsctp_listen(*(gsctp_sock *)arg, GSCTP_LISTEN_TRUE);
+}
+
+/* 1.6: any process may call listen, not only the owner. */
+Test(semantics, listen_from_a_thread_that_is_not_the_owner) {
+  gsctp_opt q = quiet();
+  gsctp_sock srv, cli;
+  gsctp_assoc_change up;
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  ts_thread th;
+  int rc = -1;
+
+  srv = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  ts_thread_start(&th, listen_in_thread, &srv);
+  cr_assert_eq(ts_thread_join(&th, TS_WAIT_MS, &rc), 0);
+  cr_assert_eq(rc, 0, "listen from another thread: %s", gsctp_err_name(rc));
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  (void)ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+/* Section 6: abort/2 on a one-to-one (stream) socket is einval, and the
+ * association goes on. */
+Test(semantics, abort_on_a_stream_socket_is_einval) {
+  gsctp_opt q = quiet();
+  gsctp_sock s2 = 0;
+  gsctp_item it;
+  ts_pair p;
+  int rc;
+
+  ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
+  rc = gsctp_peeloff(p.srv, p.srv_up.assoc_id, &s2);
+  cr_assert_eq(rc, 0, "peeloff: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_abort(s2, &p.srv_up), GSCTP_EINVAL);
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "still", 5), 0);
+  ts_recv_data(s2, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  gsctp_item_free(&it);
+  gsctp_close(s2);
+  ts_pair_close(&p);
+}
+
+/* 1.8 and 1.15: sctp_paddr_change is never turned into an error (OTP's
+ * code, against its documentation): gsctp_recv gives it with 0, and in
+ * active mode it is an ordinary sctp message.  usrsctp reports
+ * addr_confirmed for the primary path to the server right after
+ * comm_up. */
+Test(semantics, paddr_change_is_never_an_error) {
+  gsctp_opt act = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE);
+  gsctp_match mt;
+  gsctp_msg m;
+  gsctp_item it;
+  char txt[256];
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock srv, cli;
+  gsctp_assoc_change up;
+  int i, rc, seen = 0;
+
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  for (i = 0; i < 20 && !seen; ++i) {
+    rc = gsctp_recv(srv, TS_WAIT_MS, &it);
+    if (rc == GSCTP_ETIMEOUT) {
+      break;
+    }
+    cr_assert_eq(rc, 0, "recv: %s (%s)", gsctp_err_name(rc),
+                 ts_item_str(&it, txt, sizeof(txt)));
+    seen = it.is_event && it.event.type == GSCTP_EV_PADDR_CHANGE;
+    gsctp_item_free(&it);
+  }
+  cr_assert(seen, "no sctp_paddr_change after comm_up");
+  gsctp_close(cli);
+  gsctp_close(srv);
+
+  /* The same server in active mode. */
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &act, 1);
+  cli = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  rc = gsctp_connect(cli, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  memset(&mt, 0, sizeof(mt));
+  mt.sock = srv;
+  seen = 0;
+  for (i = 0; i < 20 && !seen; ++i) {
+    rc = gsctp_owner_recv_match(NULL, &mt, TS_WAIT_MS, &m);
+    if (rc == GSCTP_ETIMEOUT) {
+      break;
+    }
+    cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+    cr_assert_neq(m.kind, GSCTP_MSG_SCTP_ERROR, "an sctp_error: %s",
+                  ts_item_str(&m.item, txt, sizeof(txt)));
+    seen = m.kind == GSCTP_MSG_SCTP && m.item.is_event &&
+           m.item.event.type == GSCTP_EV_PADDR_CHANGE;
+    gsctp_msg_free(&m);
+  }
+  cr_assert(seen, "no sctp_paddr_change message after comm_up");
+  gsctp_close(cli);
+  gsctp_close(srv);
+  drain_self();
+}
+
+/* 1.5 / 5.6, a deliberate difference: OTP's passive connect returns the
+ * first item that is not its assoc_change as {error, Item} and loses it.
+ * gsctp keeps such items: a socket that is a server (a peer is associated
+ * and has sent data) connects elsewhere; connect succeeds, and the
+ * earlier items come back from gsctp_recv in their original order. */
+Test(semantics, passive_connect_keeps_earlier_items_in_order) {
+  gsctp_opt q = quiet();
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock s, peer, other;
+  gsctp_assoc_change pup, up;
+  gsctp_item it;
+  char txt[256];
+  int rc, i;
+
+  s = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  peer = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  other = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  rc = gsctp_connect(peer, &lo, gsctp_port(s), NULL, 0, TS_WAIT_MS, &pup);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(peer, pup.assoc_id, 0, "early", 5), 0);
+  /* Let the data reach s before its connect starts. */
+  for (i = 0; i < 200; ++i) {
+    gsctp_opt st = {.name = GSCTP_OPT_SCTP_STATUS};
+    size_t n = 0;
+
+    st.v.status.assoc_id = pup.assoc_id;
+    if (gsctp_getopts(peer, &st, 1, &n) == 0 && n == 1 &&
+        st.v.status.unackdata == 0) {
+      break;
+    }
+    ts_sleep_ms(10);
+  }
+  rc = gsctp_connect(s, &lo, gsctp_port(other), NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "passive connect with items queued: %s",
+               gsctp_err_name(rc));
+  cr_assert_eq(up.state, GSCTP_COMM_UP);
+  rc = ts_recv_next(s, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_ASSOC_CHANGE &&
+              it.event.u.assoc_change.state == GSCTP_COMM_UP &&
+              it.event.u.assoc_change.assoc_id != up.assoc_id,
+            "first the peer's comm_up, got %s",
+            ts_item_str(&it, txt, sizeof(txt)));
+  gsctp_item_free(&it);
+  ts_recv_data(s, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  cr_assert(memcmp(it.data, "early", 5) == 0);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_recv(s, 0, &it), GSCTP_ETIMEOUT,
+               "connect's own comm_up is not delivered again");
+  gsctp_close(peer);
+  gsctp_close(other);
+  gsctp_close(s);
+}
