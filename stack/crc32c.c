@@ -10,7 +10,8 @@
  * calculate_crc32c@plt).  gsctp therefore defines `calculate_crc32c`
  * itself: the dynamic linker binds usrsctp's calls to this definition
  * (symbol interposition), which computes the same function with the
- * SSE4.2 `crc32` instruction, 8 bytes per step.
+ * SSE4.2 `crc32` instruction, 8 bytes per step (the wire codec's
+ * gsw_crc32c_update(), pcap-tools/codec/crc32c.c).
  *
  * The function is the unfinalised CRC32c update (reflected polynomial
  * 0x1EDC6F41, no inversion): usrsctp starts from 0xffffffff and finishes
@@ -32,12 +33,7 @@
 
 #include "stack_int.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#  include <nmmintrin.h>
-#  define HAVE_HW_CRC 1
-#else
-#  define HAVE_HW_CRC 0
-#endif
+#include "sctp_wire.h"
 
 typedef uint32_t (*crc_fn)(uint32_t, const unsigned char *, unsigned int);
 
@@ -46,51 +42,17 @@ static crc_fn g_next;     /* usrsctp's own calculate_crc32c */
 static atomic_int g_fast; /* 1: use the hardware instruction */
 static _Thread_local int t_called;
 
-/* Bitwise fallback, used only if usrsctp's own function cannot be found
- * (it always can with a shared libusrsctp). */
-static uint32_t crc_soft(uint32_t crc, const unsigned char *p,
-                         unsigned int len) {
-  unsigned int i;
-  int k;
-
-  for (i = 0; i < len; ++i) {
-    crc ^= p[i];
-    for (k = 0; k < 8; ++k) {
-      crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
-    }
-  }
-  return crc;
+/* Used only if usrsctp's own function cannot be found (it always can
+ * with a shared libusrsctp): the wire codec's implementation. */
+static uint32_t crc_codec(uint32_t crc, const unsigned char *p,
+                          unsigned int len) {
+  return gsw_crc32c_update(crc, p, len);
 }
-
-#if HAVE_HW_CRC
-__attribute__((target("sse4.2"))) static uint32_t
-crc_hw(uint32_t crc, const unsigned char *p, unsigned int len) {
-  uint64_t c = crc;
-
-  while (len > 0 && ((uintptr_t)p & 7u) != 0) {
-    c = _mm_crc32_u8((uint32_t)c, *p++);
-    len--;
-  }
-  while (len >= 8) {
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    c = _mm_crc32_u64(c, v);
-    p += 8;
-    len -= 8;
-  }
-  while (len > 0) {
-    c = _mm_crc32_u8((uint32_t)c, *p++);
-    len--;
-  }
-  return (uint32_t)c;
-}
-#endif
 
 static void resolve(void) {
   void *sym = dlsym(RTLD_NEXT, "calculate_crc32c");
 
-  g_next = sym != NULL ? (crc_fn)(uintptr_t)sym : crc_soft;
+  g_next = sym != NULL ? (crc_fn)(uintptr_t)sym : crc_codec;
 }
 
 /* The interposed symbol: exported so that usrsctp's PLT calls bind here. */
@@ -101,22 +63,18 @@ calculate_crc32c(uint32_t crc32c, const unsigned char *buffer,
 uint32_t calculate_crc32c(uint32_t crc32c, const unsigned char *buffer,
                           unsigned int length) {
   t_called = 1;
-#if HAVE_HW_CRC
   if (atomic_load_explicit(&g_fast, memory_order_relaxed)) {
-    return crc_hw(crc32c, buffer, length);
+    return gsw_crc32c_update(crc32c, buffer, length);
   }
-#endif
   pthread_once(&g_once, resolve);
   return g_next(crc32c, buffer, length);
 }
 
 int gsctp_crc32c_enable(void) {
   pthread_once(&g_once, resolve);
-#if HAVE_HW_CRC
-  if (__builtin_cpu_supports("sse4.2")) {
+  if (gsw_crc32c_have_hw()) {
     atomic_store_explicit(&g_fast, 1, memory_order_relaxed);
   }
-#endif
   return atomic_load_explicit(&g_fast, memory_order_relaxed);
 }
 
@@ -129,12 +87,7 @@ int gsctp_crc32c_interposed(void) {
 }
 
 uint32_t gsctp_crc32c_update_hw(uint32_t crc, const void *buf, size_t len) {
-#if HAVE_HW_CRC
-  if (__builtin_cpu_supports("sse4.2")) {
-    return crc_hw(crc, buf, (unsigned int)len);
-  }
-#endif
-  return crc_soft(crc, buf, (unsigned int)len);
+  return gsw_crc32c_update(crc, buf, len);
 }
 
 uint32_t gsctp_crc32c_update_usrsctp(uint32_t crc, const void *buf,

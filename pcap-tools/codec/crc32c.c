@@ -131,6 +131,16 @@ uint32_t gsw_crc32c(const void *p, size_t len) {
   return gsw_crc32c_hw(p, len);
 }
 
+uint32_t gsw_crc32c_update(uint32_t crc, const void *p, size_t len) {
+  pthread_once(&g_once, crc_init);
+#ifdef GSW_HAVE_X86
+  if (g_have_hw) {
+    return crc_hw(crc, p, len);
+  }
+#endif
+  return crc_sw(crc, p, len);
+}
+
 /* The CRC over the packet with the checksum field read as zero. */
 static uint32_t packet_crc_raw(const uint8_t *p, size_t len) {
   static const uint8_t zero[4];

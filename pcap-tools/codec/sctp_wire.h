@@ -186,6 +186,13 @@ uint32_t gsw_crc32c_hw(const void *p, size_t len);
 /** Nonzero if the CPU has the SSE4.2 crc32 instruction. */
 int gsw_crc32c_have_hw(void);
 /**
+ * `gsw_crc32c_update` continues a CRC32c over |len| more bytes without
+ * the initial value or the final complement (the caller starts from
+ * ~0 and complements at the end), with the fastest implementation this
+ * CPU has.  This is the form usrsctp's calculate_crc32c() has.
+ */
+uint32_t gsw_crc32c_update(uint32_t crc, const void *p, size_t len);
+/**
  * `gsw_packet_crc` returns the CRC32c of the SCTP packet |p| (at least
  * 12 bytes) computed with its checksum field taken as zero, as the value
  * that belongs in the field (read with gsw_packet_stored_crc).
