@@ -91,6 +91,12 @@ typedef struct gsctp_sockimpl {
    * assoc_cap buckets (a power of two; 0 = not allocated yet) (mu). */
   struct gsctp_assoc_addr **assocs;
   size_t assoc_cap, assoc_n;
+  /* Ids of ended associations whose address is still remembered, oldest
+   * first (a ring): late items of an ended association
+   * (send_failed after comm_lost) still get its address, and the table
+   * does not grow with every association a server ever had (mu). */
+  uint32_t ended[64];
+  size_t ended_head, ended_n;
 
   struct gsctp_udpconn *tp; /* udp_conn state (transport.c), else NULL */
   /* Front-end-only options kept by opts.c (mu). */

@@ -391,6 +391,36 @@ static void assoc_forget(gsctp_sockimpl *s, uint32_t id) {
   pthread_mutex_unlock(&s->mu);
 }
 
+/* Association |id| has ended: its address stays known for the next 64
+ * associations that end on this socket, then it is forgotten. */
+static void assoc_ended(gsctp_sockimpl *s, uint32_t id) {
+  enum { KEEP = sizeof(s->ended) / sizeof(s->ended[0]) };
+  uint32_t victim = 0;
+  int drop = 0;
+  size_t i;
+
+  pthread_mutex_lock(&s->mu);
+  for (i = 0; i < s->ended_n; ++i) {
+    if (s->ended[(s->ended_head + i) % KEEP] == id) {
+      pthread_mutex_unlock(&s->mu);
+      return; /* already counted (e.g. comm_lost after shutdown_comp) */
+    }
+  }
+  if (s->ended_n == KEEP) {
+    victim = s->ended[s->ended_head];
+    s->ended[s->ended_head] = id;
+    s->ended_head = (s->ended_head + 1) % KEEP;
+    drop = 1;
+  } else {
+    s->ended[(s->ended_head + s->ended_n) % KEEP] = id;
+    s->ended_n++;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (drop) {
+    assoc_forget(s, victim);
+  }
+}
+
 /* ---- items ---- */
 
 void gsctp_item_free(gsctp_item *item) {
@@ -488,6 +518,9 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
         if (have_from) {
           assoc_remember(s, id, &item->from);
         }
+      } else if (st == GSCTP_COMM_LOST || st == GSCTP_SHUTDOWN_COMP ||
+                 st == GSCTP_CANT_ASSOC) {
+        assoc_ended(s, id);
       }
     }
     if (!event_wanted(s, &item->event)) {
