@@ -72,7 +72,7 @@ Test(semantics, connectx_init_sockaddrs_last_nonzero_port_wins) {
   a[0].ip = gsctp_ip_loopback(GSCTP_FAMILY_INET6);
   a[0].port = gsctp_port(srv);
   cr_assert_eq(gsctp_connectx_init_addrs(cli, a, 1, NULL, 0, &id),
-               GSCTP_EAFNOSUPPORT, "an IPv6 entry on an inet socket");
+               GSCTP_EBADARG, "an IPv6 entry on an inet socket (badarg)");
 
   /* The dead port first, the server's last: the last one wins, so the
    * association comes up with the server (a first-port rule would give
