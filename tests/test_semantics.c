@@ -534,3 +534,34 @@ Test(semantics, remote_error_is_an_sctp_error_passive_and_active) {
   drain_self();
   fwd_stop();
 }
+
+/* 1.3: several {ip, IP} at open accumulate: the first is bound, the rest
+ * added with bindx, and socknames lists them all on the one port.  An
+ * inet6 socket takes an IPv4 address too (usrsctp has no v6only). */
+Test(semantics, open_with_several_ips_binds_them_all) {
+  gsctp_opt o[3];
+  gsctp_addr names[8];
+  gsctp_sock s;
+  size_t n = 0, i;
+  int rc, v4 = 0, v6 = 0;
+
+  if (!ts_have_ipv6_loopback()) {
+    cr_skip_test("no IPv6 loopback");
+  }
+  o[0] = ts_opt_i(GSCTP_OPT_FAMILY, GSCTP_FAMILY_INET6);
+  o[1] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET6));
+  o[2] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET));
+  rc = gsctp_open(&s, o, 3);
+  cr_assert_eq(rc, 0, "open: %s (%s)", gsctp_err_name(rc),
+               gsctp_error_detail());
+  rc = gsctp_socknames(s, 0, names, 8, &n);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(n, 2u, "%zu local addresses", n);
+  for (i = 0; i < n; ++i) {
+    cr_assert_eq(names[i].port, (uint16_t)gsctp_port(s));
+    v4 += names[i].ip.family == GSCTP_FAMILY_INET;
+    v6 += names[i].ip.family == GSCTP_FAMILY_INET6;
+  }
+  cr_assert(v4 == 1 && v6 == 1, "v4 %d v6 %d", v4, v6);
+  gsctp_close(s);
+}
