@@ -565,3 +565,57 @@ Test(semantics, open_with_several_ips_binds_them_all) {
   cr_assert(v4 == 1 && v6 == 1, "v4 %d v6 %d", v4, v6);
   gsctp_close(s);
 }
+
+/* 1.4: setting buffer below 1 clamps it to 1 (0 here). */
+Test(semantics, buffer_below_one_clamps_to_one) {
+  gsctp_sock s = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  gsctp_opt o = ts_opt_i(GSCTP_OPT_BUFFER, 0);
+  gsctp_opt g = {.name = GSCTP_OPT_BUFFER};
+  size_t n = 0;
+
+  cr_assert_eq(gsctp_setopts(s, &o, 1), 0);
+  cr_assert_eq(gsctp_getopts(s, &g, 1, &n), 0);
+  cr_assert_eq(n, 1u);
+  cr_assert_eq(g.v.i, 1, "buffer %lld", (long long)g.v.i);
+  /* A negative value is refused by opts.c's range check (OTP's int type
+   * accepts it and the driver clamps it): docs/api.md, conformance. */
+  gsctp_close(s);
+}
+
+/* 1.7: abort/2 ends one association; the socket stays open and its other
+ * associations are unaffected. */
+Test(semantics, abort_leaves_the_other_associations) {
+  gsctp_opt q = quiet();
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock srv, c1, c2;
+  gsctp_assoc_change u1, u2, s1, s2;
+  gsctp_item it;
+  int rc;
+
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  c1 = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  c2 = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  rc = gsctp_connect(c1, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &u1);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  s1 = ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  rc = gsctp_connect(c2, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &u2);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  s2 = ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  cr_assert_neq(s1.assoc_id, s2.assoc_id);
+
+  cr_assert_eq(gsctp_abort(srv, &s1), 0);
+  (void)ts_expect_assoc_change(srv, GSCTP_COMM_LOST, s1.assoc_id);
+  (void)ts_expect_assoc_change(c1, GSCTP_COMM_LOST, u1.assoc_id);
+  cr_assert_eq(gsctp_send(srv, s1.assoc_id, 0, "x", 1), GSCTP_EPIPE);
+  cr_assert_eq(gsctp_send(srv, s2.assoc_id, 0, "to c2", 5), 0);
+  ts_recv_data(c2, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_send(c2, u2.assoc_id, 0, "to srv", 6), 0);
+  ts_recv_data(srv, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 6u);
+  gsctp_item_free(&it);
+  gsctp_close(c1);
+  gsctp_close(c2);
+  gsctp_close(srv);
+}
