@@ -1839,7 +1839,7 @@ static int active_connect_wait(gsctp_sockimpl *s, uint32_t id, int timeout_ms,
 static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                           int port, const gsctp_opt *opts, size_t nopts,
                           int wait, int timeout_ms, gsctp_assoc_change *pev,
-                          uint32_t *passoc_id) {
+                          uint32_t *passoc_id, int connectx) {
   gsctp_sockimpl *s;
   struct socket *so;
   uint8_t *packed = NULL;
@@ -1870,6 +1870,14 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   }
   for (i = 0; i < nips; ++i) {
     rv = check_peer_ip(s, &ips[i]);
+    if (rv == GSCTP_EAFNOSUPPORT && connectx) {
+      /* OTP's connectx_init resolves each address with getaddr and
+       * raises badarg for any failure, eafnosupport included. */
+      rv = gsctp_detail(GSCTP_EBADARG,
+                        "connectx_init: address %zu is not of the "
+                        "socket's family",
+                        i);
+    }
     if (rv != 0) {
       goto out;
     }
@@ -2050,20 +2058,20 @@ int gsctp_connect(gsctp_sock sock, const gsctp_ip *ip, int port,
     *pev = gsctp_assoc_change_default();
   }
   return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 1,
-                        timeout_ms, pev, NULL);
+                        timeout_ms, pev, NULL, 0);
 }
 
 int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip, int port,
                        const gsctp_opt *opts, size_t nopts) {
   return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 0, 0,
-                        NULL, NULL);
+                        NULL, NULL, 0);
 }
 
 int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                         int port, const gsctp_opt *opts, size_t nopts,
                         uint32_t *passoc_id) {
   return connect_common(sock, ips, nips, port, opts, nopts, 0, 0, NULL,
-                        passoc_id);
+                        passoc_id, 1);
 }
 
 int gsctp_connectx_init_addrs(gsctp_sock sock, const gsctp_addr *addrs,
@@ -2094,8 +2102,8 @@ int gsctp_connectx_init_addrs(gsctp_sock sock, const gsctp_addr *addrs,
   for (i = 0; i < naddrs; ++i) {
     ips[i] = addrs[i].ip;
   }
-  rv =
-    connect_common(sock, ips, naddrs, port, opts, nopts, 0, 0, NULL, passoc_id);
+  rv = connect_common(sock, ips, naddrs, port, opts, nopts, 0, 0, NULL,
+                      passoc_id, 1);
   free(ips);
   return rv;
 }

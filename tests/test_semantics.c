@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ Test(semantics, connectx_init_sockaddrs_last_nonzero_port_wins) {
   a[0].ip = gsctp_ip_loopback(GSCTP_FAMILY_INET6);
   a[0].port = gsctp_port(srv);
   cr_assert_eq(gsctp_connectx_init_addrs(cli, a, 1, NULL, 0, &id),
-               GSCTP_EAFNOSUPPORT, "an IPv6 entry on an inet socket");
+               GSCTP_EBADARG, "an IPv6 entry on an inet socket (badarg)");
 
   /* The dead port first, the server's last: the last one wins, so the
    * association comes up with the server (a first-port rule would give
@@ -350,4 +351,271 @@ Test(semantics, passive_connect_keeps_earlier_items_in_order) {
   gsctp_close(peer);
   gsctp_close(other);
   gsctp_close(s);
+}
+
+/* ---- a remote ERROR chunk, end to end ---- */
+
+/* A user link that forwards every packet back into the stack from a
+ * thread of its own (the output function must not call gsctp), and
+ * remembers the verification tag of packets to |watch_port|. */
+#define FWD_SLOTS 256
+#define FWD_MAX 2048
+
+typedef struct fwd {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  uint8_t pkt[FWD_SLOTS][FWD_MAX];
+  size_t len[FWD_SLOTS];
+  size_t head, count;
+  int stop;
+  gsctp_link *link;
+  uint16_t watch_port;
+  uint32_t tag; /* last vtag seen towards watch_port */
+  pthread_t th;
+} fwd;
+
+static void fwd_output(void *user, const uint8_t *pkt, size_t len,
+                       uint8_t tos) {
+  fwd *f = user;
+
+  (void)tos;
+  if (len < 12 || len > FWD_MAX) {
+    return; /* a loss */
+  }
+  pthread_mutex_lock(&f->mu);
+  if (f->watch_port != 0 && ts_get16(pkt + 2) == f->watch_port) {
+    f->tag = ts_get32(pkt + 4);
+  }
+  if (f->count < FWD_SLOTS) {
+    size_t i = (f->head + f->count) % FWD_SLOTS;
+
+    memcpy(f->pkt[i], pkt, len);
+    f->len[i] = len;
+    f->count++;
+    pthread_cond_signal(&f->cv);
+  }
+  pthread_mutex_unlock(&f->mu);
+}
+
+static void *fwd_main(void *arg) {
+  fwd *f = arg;
+  static uint8_t buf[FWD_MAX];
+
+  pthread_mutex_lock(&f->mu);
+  while (!f->stop) {
+    size_t len;
+
+    if (f->count == 0) {
+      pthread_cond_wait(&f->cv, &f->mu);
+      continue;
+    }
+    len = f->len[f->head];
+    memcpy(buf, f->pkt[f->head], len);
+    f->head = (f->head + 1) % FWD_SLOTS;
+    f->count--;
+    pthread_mutex_unlock(&f->mu);
+    (void)gsctp_link_input(f->link, buf, len);
+    pthread_mutex_lock(&f->mu);
+  }
+  pthread_mutex_unlock(&f->mu);
+  return NULL;
+}
+
+static fwd g_fwd;
+
+static void fwd_start(void) {
+  memset(&g_fwd, 0, sizeof(g_fwd));
+  pthread_mutex_init(&g_fwd.mu, NULL);
+  pthread_cond_init(&g_fwd.cv, NULL);
+  cr_assert_eq(gsctp_link_new(&g_fwd.link, fwd_output, &g_fwd), 0);
+  cr_assert_eq(pthread_create(&g_fwd.th, NULL, fwd_main, &g_fwd), 0);
+}
+
+static void fwd_stop(void) {
+  pthread_mutex_lock(&g_fwd.mu);
+  g_fwd.stop = 1;
+  pthread_cond_signal(&g_fwd.cv);
+  pthread_mutex_unlock(&g_fwd.mu);
+  pthread_join(g_fwd.th, NULL);
+  gsctp_link_del(g_fwd.link);
+}
+
+/* An ERROR chunk from the server's port to the client's, with the
+ * client's verification tag, carrying the cause codes |causes|. */
+static void inject_error(const ts_pair *p, uint32_t tag, const uint16_t *causes,
+                         size_t n) {
+  uint8_t pkt[64];
+  size_t len = 12 + 4 + 8 * n, i;
+
+  cr_assert_leq(len, sizeof(pkt));
+  memset(pkt, 0, sizeof(pkt));
+  ts_put16(pkt, p->srv_port);
+  ts_put16(pkt + 2, p->cli_port);
+  ts_put32(pkt + 4, tag);
+  pkt[12] = 9; /* ERROR */
+  ts_put16(pkt + 14, (uint16_t)(4 + 8 * n));
+  for (i = 0; i < n; ++i) {
+    uint8_t *c = pkt + 16 + 8 * i;
+
+    ts_put16(c, causes[i]);
+    ts_put16(c + 2, 8); /* 4 bytes of cause information */
+  }
+  ts_sctp_set_checksum(pkt, len);
+  cr_assert_eq(gsctp_link_input(g_fwd.link, pkt, len), 0);
+}
+
+/* 1.8: a remote error is turned into an error: passive gsctp_recv gives
+ * GSCTP_ESCTP_ERROR with the decoded peer address and the
+ * #sctp_remote_error{} (data = the cause codes); in active mode it is the
+ * sctp_error message.  The association goes on. */
+Test(semantics, remote_error_is_an_sctp_error_passive_and_active) {
+  static const uint16_t causes1[] = {1}, causes2[] = {6, 13};
+  gsctp_opt q = quiet();
+  gsctp_opt once = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE);
+  gsctp_match mt;
+  gsctp_msg m;
+  gsctp_ip ip;
+  gsctp_item it;
+  char txt[256];
+  uint32_t tag;
+  ts_pair p;
+  int rc, i;
+
+  fwd_start();
+  ip = gsctp_ip_conn(g_fwd.link);
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, &q, 1, &q, 1);
+  pthread_mutex_lock(&g_fwd.mu);
+  g_fwd.watch_port = p.cli_port;
+  pthread_mutex_unlock(&g_fwd.mu);
+  /* A message to the client shows its tag. */
+  cr_assert_eq(gsctp_send(p.srv, p.srv_up.assoc_id, 0, "tag", 3), 0);
+  ts_recv_data(p.cli, TS_WAIT_MS, &it);
+  gsctp_item_free(&it);
+  pthread_mutex_lock(&g_fwd.mu);
+  tag = g_fwd.tag;
+  pthread_mutex_unlock(&g_fwd.mu);
+  cr_assert_neq(tag, 0u);
+
+  inject_error(&p, tag, causes1, 1);
+  rc = ts_recv_next(p.cli, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, GSCTP_ESCTP_ERROR, "recv: %s (%s)", gsctp_err_name(rc),
+               ts_item_str(&it, txt, sizeof(txt)));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_REMOTE_ERROR, "%s",
+            ts_item_str(&it, txt, sizeof(txt)));
+  cr_assert_eq(it.event.u.remote_error.assoc_id, p.cli_up.assoc_id);
+  cr_assert_eq(it.event.u.remote_error.error, 1);
+  cr_assert_eq(it.event.u.remote_error.ndata, 1u);
+  cr_assert_eq(it.event.u.remote_error.data[0], 1);
+  cr_assert(ts_addr_is(&it.from, &ip, p.srv_port), "from %s",
+            ts_addr_str(&it.from, txt, sizeof(txt)));
+  gsctp_item_free(&it);
+
+  cr_assert_eq(gsctp_setopts(p.cli, &once, 1), 0);
+  inject_error(&p, tag, causes2, 2);
+  memset(&mt, 0, sizeof(mt));
+  mt.sock = p.cli;
+  rc = gsctp_owner_recv_match(NULL, &mt, TS_WAIT_MS, &m);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(m.kind, GSCTP_MSG_SCTP_ERROR, "kind %d: %s", m.kind,
+               ts_item_str(&m.item, txt, sizeof(txt)));
+  cr_assert_eq(m.item.event.type, GSCTP_EV_REMOTE_ERROR);
+  cr_assert_eq(m.item.event.u.remote_error.ndata, 2u);
+  for (i = 0; i < 2; ++i) {
+    cr_assert_eq(m.item.event.u.remote_error.data[i], causes2[i]);
+  }
+  gsctp_msg_free(&m);
+
+  /* Still associated. */
+  cr_assert_eq(gsctp_send(p.cli, p.cli_up.assoc_id, 0, "alive", 5), 0);
+  ts_recv_data(p.srv, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  gsctp_item_free(&it);
+  ts_pair_close(&p);
+  drain_self();
+  fwd_stop();
+}
+
+/* 1.3: several {ip, IP} at open accumulate: the first is bound, the rest
+ * added with bindx, and socknames lists them all on the one port.  An
+ * inet6 socket takes an IPv4 address too (usrsctp has no v6only). */
+Test(semantics, open_with_several_ips_binds_them_all) {
+  gsctp_opt o[3];
+  gsctp_addr names[8];
+  gsctp_sock s;
+  size_t n = 0, i;
+  int rc, v4 = 0, v6 = 0;
+
+  if (!ts_have_ipv6_loopback()) {
+    cr_skip_test("no IPv6 loopback");
+  }
+  o[0] = ts_opt_i(GSCTP_OPT_FAMILY, GSCTP_FAMILY_INET6);
+  o[1] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET6));
+  o[2] = ts_opt_ip(gsctp_ip_loopback(GSCTP_FAMILY_INET));
+  rc = gsctp_open(&s, o, 3);
+  cr_assert_eq(rc, 0, "open: %s (%s)", gsctp_err_name(rc),
+               gsctp_error_detail());
+  rc = gsctp_socknames(s, 0, names, 8, &n);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  cr_assert_eq(n, 2u, "%zu local addresses", n);
+  for (i = 0; i < n; ++i) {
+    cr_assert_eq(names[i].port, (uint16_t)gsctp_port(s));
+    v4 += names[i].ip.family == GSCTP_FAMILY_INET;
+    v6 += names[i].ip.family == GSCTP_FAMILY_INET6;
+  }
+  cr_assert(v4 == 1 && v6 == 1, "v4 %d v6 %d", v4, v6);
+  gsctp_close(s);
+}
+
+/* 1.4: setting buffer below 1 clamps it to 1 (0 here). */
+Test(semantics, buffer_below_one_clamps_to_one) {
+  gsctp_sock s = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  gsctp_opt o = ts_opt_i(GSCTP_OPT_BUFFER, 0);
+  gsctp_opt g = {.name = GSCTP_OPT_BUFFER};
+  size_t n = 0;
+
+  cr_assert_eq(gsctp_setopts(s, &o, 1), 0);
+  cr_assert_eq(gsctp_getopts(s, &g, 1, &n), 0);
+  cr_assert_eq(n, 1u);
+  cr_assert_eq(g.v.i, 1, "buffer %lld", (long long)g.v.i);
+  /* A negative value is refused by opts.c's range check (OTP's int type
+   * accepts it and the driver clamps it): docs/api.md, conformance. */
+  gsctp_close(s);
+}
+
+/* 1.7: abort/2 ends one association; the socket stays open and its other
+ * associations are unaffected. */
+Test(semantics, abort_leaves_the_other_associations) {
+  gsctp_opt q = quiet();
+  gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
+  gsctp_sock srv, c1, c2;
+  gsctp_assoc_change u1, u2, s1, s2;
+  gsctp_item it;
+  int rc;
+
+  srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
+  c1 = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  c2 = ts_open(GSCTP_FAMILY_INET, NULL, &q, 1);
+  rc = gsctp_connect(c1, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &u1);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  s1 = ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  rc = gsctp_connect(c2, &lo, gsctp_port(srv), NULL, 0, TS_WAIT_MS, &u2);
+  cr_assert_eq(rc, 0, "%s", gsctp_err_name(rc));
+  s2 = ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
+  cr_assert_neq(s1.assoc_id, s2.assoc_id);
+
+  cr_assert_eq(gsctp_abort(srv, &s1), 0);
+  (void)ts_expect_assoc_change(srv, GSCTP_COMM_LOST, s1.assoc_id);
+  (void)ts_expect_assoc_change(c1, GSCTP_COMM_LOST, u1.assoc_id);
+  cr_assert_eq(gsctp_send(srv, s1.assoc_id, 0, "x", 1), GSCTP_EPIPE);
+  cr_assert_eq(gsctp_send(srv, s2.assoc_id, 0, "to c2", 5), 0);
+  ts_recv_data(c2, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 5u);
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_send(c2, u2.assoc_id, 0, "to srv", 6), 0);
+  ts_recv_data(srv, TS_WAIT_MS, &it);
+  cr_assert_eq(it.datalen, 6u);
+  gsctp_item_free(&it);
+  gsctp_close(c1);
+  gsctp_close(c2);
+  gsctp_close(srv);
 }

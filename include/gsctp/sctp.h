@@ -322,7 +322,10 @@ GSCTP_EXTERN int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip,
  * the |nips| addresses |ips|, all on |port| (`gen_sctp:connectx_init/4`),
  * and stores the new association's id in |*passoc_id| (may be NULL).
  * The outcome arrives as an `sctp_assoc_change` with that id.
- * Errors as gsctp_connect_init(); GSCTP_EBADARG also for |nips| 0.
+ * Errors as gsctp_connect_init(), except that an address of another
+ * family than the socket's is GSCTP_EBADARG (OTP raises badarg when an
+ * address of connectx_init does not resolve); GSCTP_EBADARG also for
+ * |nips| 0.
  */
 GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
                                      size_t nips, int port,
