@@ -169,6 +169,7 @@ ParameterizedTestParameters(cli, bad_command_lines_exit_2) {
     {{"client", "--remote-port", "5000", "--count", "-1"}},
     {{"client", "--remote-port", "5000", "--streams", "8", "--ostreams"}},
     {{"client", "--remote-port", "5000", "--echo"}},
+    {{"client", "--remote-port", "5000", "--linger", "-5"}},
   };
 
   return cr_make_param_array(struct usage_case, cases,
@@ -262,10 +263,9 @@ Test(cli, echo_fragmented_messages_on_four_streams) {
   rc = client(&cli, &pp, port, "--count", "40", "--size", "1,1024,4000,60000",
               "--streams", "4", "--ppid", "0,51,53,0x12345678", "--order",
               "mixed", "--expect-echo");
-  cr_assert_eq(rc, 0, "client exit %d:\n%s\nserver:\n%s", rc, cli.out,
-               srv.out);
-  cr_assert_not_null(strstr(cli.out, "40 echoes verified (20 unordered)"),
-                     "%s", cli.out);
+  cr_assert_eq(rc, 0, "client exit %d:\n%s\nserver:\n%s", rc, cli.out, srv.out);
+  cr_assert_not_null(strstr(cli.out, "40 echoes verified (20 unordered)"), "%s",
+                     cli.out);
   cr_assert_not_null(strstr(cli.out, "ended shutdown_comp"), "%s", cli.out);
   cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_eq(count_of(srv.out, "data assoc="), 40, "%s", srv.out);
@@ -285,8 +285,8 @@ Test(cli, client_abort_gives_comm_lost_on_both_sides) {
   pick_ports(&pp);
   start_server(&srv, &pp, port, "server", "--echo", "--assocs", "1",
                "--expect-end", "comm_lost");
-  rc = client(&cli, &pp, port, "--count", "5", "--expect-echo", "--end",
-              "abort");
+  rc =
+    client(&cli, &pp, port, "--count", "5", "--expect-echo", "--end", "abort");
   cr_assert_eq(rc, 0, "client exit %d:\n%s", rc, cli.out);
   cr_assert_not_null(strstr(cli.out, "ended comm_lost"), "%s", cli.out);
   cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
@@ -309,8 +309,8 @@ Test(cli, server_ends_and_client_waits) {
                  ends[i][1]);
     rc = client(&cli, &pp, port, "--count", "3", "--end", "wait",
                 "--expect-end", ends[i][1]);
-    cr_assert_eq(rc, 0, "%s: client exit %d:\n%s\nserver:\n%s", ends[i][0],
-                 rc, cli.out, srv.out);
+    cr_assert_eq(rc, 0, "%s: client exit %d:\n%s\nserver:\n%s", ends[i][0], rc,
+                 cli.out, srv.out);
     snprintf(want, sizeof(want), "ended %s", ends[i][1]);
     cr_assert_not_null(strstr(cli.out, want), "%s", cli.out);
     cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
@@ -324,10 +324,10 @@ Test(cli, unmet_expectation_exits_1) {
   int rc;
 
   pick_ports(&pp);
-  start_server(&srv, &pp, port, "server", "--end-after", "1", "--end",
-               "abort", "--assocs", "1", "--expect-end", "shutdown_comp");
-  rc = client(&cli, &pp, port, "--count", "1", "--end", "wait",
-              "--expect-end", "shutdown_comp");
+  start_server(&srv, &pp, port, "server", "--end-after", "1", "--end", "abort",
+               "--assocs", "1", "--expect-end", "shutdown_comp");
+  rc = client(&cli, &pp, port, "--count", "1", "--end", "wait", "--expect-end",
+              "shutdown_comp");
   cr_assert_eq(rc, 1, "client exit %d:\n%s", rc, cli.out);
   cr_assert_not_null(strstr(cli.out, "FAIL: the association ended comm_lost, "
                                      "expected shutdown_comp"),
@@ -354,8 +354,7 @@ Test(cli, echo_expected_from_a_server_that_does_not_echo_exits_1) {
   /* The client's stack shutdown aborts the association. */
   cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_not_null(strstr(srv.out, "sink: assoc "), "%s", srv.out);
-  cr_assert_not_null(strstr(srv.out, ": 3 messages, 192 bytes"), "%s",
-                     srv.out);
+  cr_assert_not_null(strstr(srv.out, ": 3 messages, 192 bytes"), "%s", srv.out);
 }
 
 Test(cli, nobody_listening_exits_1) {
