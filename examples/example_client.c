@@ -22,7 +22,7 @@
  * before closing.
  *
  * Usage: example_client HOST PORT [--ip ADDR] [--udp-port U]
- *                       [--remote-udp-port R]
+ *                       [--remote-udp-port R] [--pcap FILE]
  */
 #ifndef _POSIX_C_SOURCE
 #  define _POSIX_C_SOURCE 200809L /* nanosleep */
@@ -45,7 +45,7 @@
 static void usage(FILE *f) {
   fprintf(f,
           "usage: example_client HOST PORT [--ip ADDR] [--udp-port U] "
-          "[--remote-udp-port R]\n"
+          "[--remote-udp-port R] [--pcap FILE]\n"
           "\n"
           "The gen_sctp documentation's client: connects to HOST:PORT with\n"
           "5 outbound streams, sends \"Test 0\" on stream 0 (succeeds) and\n"
@@ -62,6 +62,9 @@ static void usage(FILE *f) {
           "%d)\n"
           "  --remote-udp-port R  the server's UDP encapsulation port "
           "(default %d)\n"
+          "  --pcap FILE          capture this process's SCTP packets into\n"
+          "                       FILE (live capture of its UDP port;\n"
+          "                       needs root; see docs/pcap-tools.md)\n"
           "  --help               show this text\n"
           "\n"
           "Exit status: 0 if the run went as documented (connected, stream 0\n"
@@ -96,7 +99,7 @@ static void pause_ms(int ms) {
 /* needs_value returns 1 if |arg| is an option that takes a value. */
 static int needs_value(const char *arg) {
   return strcmp(arg, "--udp-port") == 0 || strcmp(arg, "--ip") == 0 ||
-         strcmp(arg, "--remote-udp-port") == 0;
+         strcmp(arg, "--remote-udp-port") == 0 || strcmp(arg, "--pcap") == 0;
 }
 
 /* ---- printing records the way Erlang's ~p shows them ---------------- */
@@ -166,7 +169,7 @@ static void print_item(const gsctp_item *item) {
 /* ---- the program ---------------------------------------------------- */
 
 int main(int argc, char **argv) {
-  const char *host = NULL, *port_arg = NULL, *bind_arg = NULL;
+  const char *host = NULL, *port_arg = NULL, *bind_arg = NULL, *pcap = NULL;
   gsctp_opt open_opts[4], conn_opt;
   size_t nopen = 0;
   gsctp_assoc_change assoc;
@@ -192,6 +195,8 @@ int main(int argc, char **argv) {
       }
     } else if (strcmp(argv[i], "--ip") == 0 && i + 1 < argc) {
       bind_arg = argv[++i];
+    } else if (strcmp(argv[i], "--pcap") == 0 && i + 1 < argc) {
+      pcap = argv[++i];
     } else if (strcmp(argv[i], "--remote-udp-port") == 0 && i + 1 < argc) {
       if (parse_port(argv[++i], 1, &remote_udp_port) != 0) {
         fprintf(stderr, "example_client: --remote-udp-port: not a port: '%s'\n",
@@ -265,6 +270,17 @@ int main(int argc, char **argv) {
             *gsctp_error_detail() ? ": " : "", gsctp_error_detail());
     return 1;
   }
+  if (pcap != NULL) {
+    rv = gsctp_capture_start(pcap, GSCTP_CAPTURE_LIVE);
+    if (rv != 0) {
+      fprintf(stderr, "example_client: --pcap %s: {error,%s}%s\n", pcap,
+              gsctp_err_name(rv),
+              rv == GSCTP_EPERM ? " (live capture needs root)" : "");
+      gsctp_close(sock);
+      gsctp_stack_shutdown(SHUTDOWN_MS);
+      return 1;
+    }
+  }
 
   printf("Connecting to ");
   print_ip(&ip);
@@ -327,6 +343,9 @@ int main(int argc, char **argv) {
   rv = gsctp_close(sock);
   printf("gen_sctp:close(S) -> ");
   print_result(rv);
+  if (pcap != NULL) {
+    gsctp_capture_stop();
+  }
   gsctp_stack_shutdown(SHUTDOWN_MS);
   return ok ? 0 : 1;
 }

@@ -13,7 +13,7 @@
  * gsctp_recv().  It waits in 200 ms steps so that SIGINT or SIGTERM stop
  * it cleanly: it then closes the socket, shuts the stack down and exits 0.
  *
- * Usage: example_server [--port P] [--ip ADDR] [--udp-port U]
+ * Usage: example_server [--port P] [--ip ADDR] [--udp-port U] [--pcap FILE]
  */
 #ifndef _POSIX_C_SOURCE
 #  define _POSIX_C_SOURCE 200809L /* sigaction */
@@ -42,6 +42,7 @@ static void on_signal(int sig) {
 static void usage(FILE *f) {
   fprintf(f,
           "usage: example_server [--port P] [--ip ADDR] [--udp-port U]\n"
+          "                      [--pcap FILE]\n"
           "\n"
           "The gen_sctp documentation's server: opens an SCTP socket with\n"
           "{recbuf,65536}, listens, and prints every message and event it\n"
@@ -51,6 +52,8 @@ static void usage(FILE *f) {
           "  --ip ADDR     local address to bind (default: any)\n"
           "  --udp-port U  local UDP encapsulation port of this process\n"
           "                (default: $GSCTP_UDP_PORT, else %d)\n"
+          "  --pcap FILE   capture this process's SCTP packets into FILE\n"
+          "                (live capture of its UDP port; needs root)\n"
           "  --help        show this text\n"
           "\n"
           "Exit status: 0 after a signal, 1 if the socket cannot be set up,\n"
@@ -76,7 +79,7 @@ static int parse_port(const char *s, int min, int *pport) {
 /* needs_value returns 1 if |arg| is an option that takes a value. */
 static int needs_value(const char *arg) {
   return strcmp(arg, "--port") == 0 || strcmp(arg, "--ip") == 0 ||
-         strcmp(arg, "--udp-port") == 0;
+         strcmp(arg, "--udp-port") == 0 || strcmp(arg, "--pcap") == 0;
 }
 
 /* ---- printing records the way Erlang's ~p shows them ---------------- */
@@ -253,7 +256,7 @@ int main(int argc, char **argv) {
   gsctp_sock sock;
   gsctp_item item;
   struct sigaction sa;
-  const char *ip_arg = NULL;
+  const char *ip_arg = NULL, *pcap = NULL;
   char ipbuf[GSCTP_IP_STRLEN];
   gsctp_ip ip;
   int port = DEFAULT_PORT, udp_port = -1;
@@ -280,6 +283,8 @@ int main(int argc, char **argv) {
       }
     } else if (strcmp(argv[i], "--ip") == 0 && i + 1 < argc) {
       ip_arg = argv[++i];
+    } else if (strcmp(argv[i], "--pcap") == 0 && i + 1 < argc) {
+      pcap = argv[++i];
     } else {
       fprintf(stderr, "example_server: unknown argument '%s' (try --help)\n",
               argv[i]);
@@ -327,6 +332,17 @@ int main(int argc, char **argv) {
             *gsctp_error_detail() ? ": " : "", gsctp_error_detail());
     return 1;
   }
+  if (pcap != NULL) {
+    rv = gsctp_capture_start(pcap, GSCTP_CAPTURE_LIVE);
+    if (rv != 0) {
+      fprintf(stderr, "example_server: --pcap %s: {error,%s}%s\n", pcap,
+              gsctp_err_name(rv),
+              rv == GSCTP_EPERM ? " (live capture needs root)" : "");
+      gsctp_close(sock);
+      gsctp_stack_shutdown(SHUTDOWN_MS);
+      return 1;
+    }
+  }
 
   rv = gsctp_listen(sock, GSCTP_LISTEN_TRUE);
   if (rv != 0) {
@@ -367,6 +383,9 @@ int main(int argc, char **argv) {
                              : stop_signal == SIGTERM ? "SIGTERM"
                                                       : "socket closed");
   gsctp_close(sock);
+  if (pcap != NULL) {
+    gsctp_capture_stop();
+  }
   rv = gsctp_stack_shutdown(SHUTDOWN_MS);
   if (rv != 0) {
     fprintf(stderr, "example_server: gsctp_stack_shutdown: %s\n",

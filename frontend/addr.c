@@ -13,6 +13,7 @@
 
 #include "gsctp/err.h"
 #include "gsctp_int.h"
+#include "transport.h"
 
 gsctp_ip gsctp_ip_any(int family) {
   gsctp_ip ip;
@@ -192,6 +193,8 @@ int gsctp_addr_from_sockaddr(const struct sockaddr *sa, uint16_t *pport,
     ip.family = GSCTP_FAMILY_CONN;
     ip.u.conn = sc->sconn_addr;
     port = ntohs(sc->sconn_port);
+    /* A udp_conn handle stands for a real IP: report that. */
+    (void)gsctp_transport_map_conn(sc->sconn_addr, &ip);
     break;
   }
   default:

@@ -34,6 +34,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "transport.h"
 
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -68,6 +69,7 @@ static pthread_mutex_t g_tab_mu = PTHREAD_MUTEX_INITIALIZER;
 static gsctp_sockimpl **g_tab;
 static uint16_t *g_gens;
 static size_t g_tab_cap;
+static size_t g_tab_free; /* every slot below it is in use (g_tab_mu) */
 static int g_hook_set;
 
 static void close_all_sockets(void);
@@ -76,7 +78,9 @@ static int table_insert(gsctp_sockimpl *s) {
   size_t i;
 
   pthread_mutex_lock(&g_tab_mu);
-  for (i = 1; i < g_tab_cap; ++i) {
+  /* Slots below g_tab_free are all taken: opening many sockets is linear,
+   * not quadratic. */
+  for (i = g_tab_free > 1 ? g_tab_free : 1; i < g_tab_cap; ++i) {
     if (g_tab[i] == NULL) {
       break;
     }
@@ -114,6 +118,7 @@ static int table_insert(gsctp_sockimpl *s) {
     g_gens[i] = 1;
   }
   g_tab[i] = s;
+  g_tab_free = i + 1;
   s->handle = ((gsctp_sock)g_gens[i] << SLOT_BITS) | (gsctp_sock)i;
   s->refs = 1; /* the table's reference */
   if (!g_hook_set) {
@@ -127,17 +132,23 @@ static int table_insert(gsctp_sockimpl *s) {
 static void sock_free(gsctp_sockimpl *s) {
   struct gsctp_pending *p;
   struct gsctp_assoc_addr *a;
+  size_t i;
 
   while ((p = s->pend_head) != NULL) {
     s->pend_head = p->next;
     gsctp_item_free(&p->item);
     free(p);
   }
-  while ((a = s->assocs) != NULL) {
-    s->assocs = a->next;
-    free(a);
+  for (i = 0; i < s->assoc_cap; ++i) {
+    while ((a = s->assocs[i]) != NULL) {
+      s->assocs[i] = a->next;
+      free(a);
+    }
   }
+  free(s->assocs);
+  gsctp_transport_release(s);
   free(s->pbuf);
+  gsctp_owner_unref(s->owner);
   pthread_cond_destroy(&s->cv);
   pthread_mutex_destroy(&s->mu);
   free(s);
@@ -195,6 +206,7 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
+    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
     usrsctp_close(so);
   }
 }
@@ -203,6 +215,7 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
 
 static void sock_upcall(struct socket *so, void *arg, int flags) {
   gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)(uintptr_t)arg);
+  int active;
 
   (void)so;
   (void)flags;
@@ -212,13 +225,17 @@ static void sock_upcall(struct socket *so, void *arg, int flags) {
   pthread_mutex_lock(&s->mu);
   s->gen++;
   pthread_cond_broadcast(&s->cv);
+  active = s->active_kind != GSCTP_ACTIVE_KIND_FALSE && !s->closed;
   pthread_mutex_unlock(&s->mu);
+  if (active) {
+    gsctp_deliver_kick(s->handle); /* only queues: no usrsctp call */
+  }
   gsctp_sock_put(s);
 }
 
 /* ---- time ---- */
 
-static void deadline_after(struct timespec *ts, int timeout_ms) {
+void gsctp_deadline_after(struct timespec *ts, int timeout_ms) {
   clock_gettime(CLOCK_MONOTONIC, ts);
   ts->tv_sec += timeout_ms / 1000;
   ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
@@ -250,7 +267,7 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
     if (dl != NULL && deadline_passed(dl)) {
       return GSCTP_ETIMEOUT;
     }
-    deadline_after(&slice, WAIT_SLICE_MS);
+    gsctp_deadline_after(&slice, WAIT_SLICE_MS);
     if (dl != NULL &&
         (dl->tv_sec < slice.tv_sec ||
          (dl->tv_sec == slice.tv_sec && dl->tv_nsec < slice.tv_nsec))) {
@@ -265,24 +282,79 @@ static int wait_gen_locked(gsctp_sockimpl *s, uint64_t gen,
 
 /* ---- association address cache ---- */
 
+/* A hash table, not a list: a one-to-many server with thousands of
+ * associations looks an id up for every event, and a list made that
+ * quadratic (measured in the setup benchmark, docs/benchmarks.md). */
+
+static size_t assoc_bucket(const gsctp_sockimpl *s, uint32_t id) {
+  return (size_t)(id ^ (id >> 16)) & (s->assoc_cap - 1);
+}
+
+/* s->mu held.  Doubles the table (from 16 buckets); on failure the old
+ * table stays, with longer chains. */
+static void assoc_grow_locked(gsctp_sockimpl *s) {
+  size_t ncap = s->assoc_cap ? s->assoc_cap * 2 : 16, i, oldcap;
+  struct gsctp_assoc_addr **nt = calloc(ncap, sizeof(*nt)), **old;
+
+  if (nt == NULL) {
+    return;
+  }
+  old = s->assocs;
+  oldcap = s->assoc_cap;
+  s->assocs = nt;
+  s->assoc_cap = ncap;
+  for (i = 0; i < oldcap; ++i) {
+    struct gsctp_assoc_addr *a, *next;
+
+    for (a = old[i]; a != NULL; a = next) {
+      size_t b = assoc_bucket(s, a->assoc_id);
+
+      next = a->next;
+      a->next = nt[b];
+      nt[b] = a;
+    }
+  }
+  free(old);
+}
+
+static struct gsctp_assoc_addr *assoc_find_locked(gsctp_sockimpl *s,
+                                                  uint32_t id) {
+  struct gsctp_assoc_addr *a;
+
+  if (s->assoc_cap == 0) {
+    return NULL;
+  }
+  for (a = s->assocs[assoc_bucket(s, id)]; a != NULL; a = a->next) {
+    if (a->assoc_id == id) {
+      return a;
+    }
+  }
+  return NULL;
+}
+
 static void assoc_remember(gsctp_sockimpl *s, uint32_t id,
                            const gsctp_addr *peer) {
   struct gsctp_assoc_addr *a;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      a->peer = *peer;
-      pthread_mutex_unlock(&s->mu);
-      return;
-    }
-  }
-  a = malloc(sizeof(*a));
+  a = assoc_find_locked(s, id);
   if (a != NULL) {
+    a->peer = *peer;
+    pthread_mutex_unlock(&s->mu);
+    return;
+  }
+  if (s->assoc_n >= s->assoc_cap) {
+    assoc_grow_locked(s);
+  }
+  a = s->assoc_cap > 0 ? malloc(sizeof(*a)) : NULL;
+  if (a != NULL) {
+    size_t b = assoc_bucket(s, id);
+
     a->assoc_id = id;
     a->peer = *peer;
-    a->next = s->assocs;
-    s->assocs = a;
+    a->next = s->assocs[b];
+    s->assocs[b] = a;
+    s->assoc_n++;
   }
   pthread_mutex_unlock(&s->mu);
 }
@@ -292,12 +364,10 @@ static int assoc_lookup(gsctp_sockimpl *s, uint32_t id, gsctp_addr *peer) {
   int found = 0;
 
   pthread_mutex_lock(&s->mu);
-  for (a = s->assocs; a != NULL; a = a->next) {
-    if (a->assoc_id == id) {
-      *peer = a->peer;
-      found = 1;
-      break;
-    }
+  a = assoc_find_locked(s, id);
+  if (a != NULL) {
+    *peer = a->peer;
+    found = 1;
   }
   pthread_mutex_unlock(&s->mu);
   return found;
@@ -307,15 +377,48 @@ static void assoc_forget(gsctp_sockimpl *s, uint32_t id) {
   struct gsctp_assoc_addr **pp, *a;
 
   pthread_mutex_lock(&s->mu);
-  for (pp = &s->assocs; *pp != NULL; pp = &(*pp)->next) {
-    if ((*pp)->assoc_id == id) {
-      a = *pp;
-      *pp = a->next;
-      free(a);
-      break;
+  if (s->assoc_cap > 0) {
+    for (pp = &s->assocs[assoc_bucket(s, id)]; *pp != NULL; pp = &(*pp)->next) {
+      if ((*pp)->assoc_id == id) {
+        a = *pp;
+        *pp = a->next;
+        free(a);
+        s->assoc_n--;
+        break;
+      }
     }
   }
   pthread_mutex_unlock(&s->mu);
+}
+
+/* Association |id| has ended: its address stays known for the next 64
+ * associations that end on this socket, then it is forgotten. */
+static void assoc_ended(gsctp_sockimpl *s, uint32_t id) {
+  enum { KEEP = sizeof(s->ended) / sizeof(s->ended[0]) };
+  uint32_t victim = 0;
+  int drop = 0;
+  size_t i;
+
+  pthread_mutex_lock(&s->mu);
+  for (i = 0; i < s->ended_n; ++i) {
+    if (s->ended[(s->ended_head + i) % KEEP] == id) {
+      pthread_mutex_unlock(&s->mu);
+      return; /* already counted (e.g. comm_lost after shutdown_comp) */
+    }
+  }
+  if (s->ended_n == KEEP) {
+    victim = s->ended[s->ended_head];
+    s->ended[s->ended_head] = id;
+    s->ended_head = (s->ended_head + 1) % KEEP;
+    drop = 1;
+  } else {
+    s->ended[(s->ended_head + s->ended_n) % KEEP] = id;
+    s->ended_n++;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (drop) {
+    assoc_forget(s, victim);
+  }
 }
 
 /* ---- items ---- */
@@ -415,6 +518,9 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
         if (have_from) {
           assoc_remember(s, id, &item->from);
         }
+      } else if (st == GSCTP_COMM_LOST || st == GSCTP_SHUTDOWN_COMP ||
+                 st == GSCTP_CANT_ASSOC) {
+        assoc_ended(s, id);
       }
     }
     if (!event_wanted(s, &item->event)) {
@@ -432,11 +538,21 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
     }
   }
 
-  /* Data: hand the buffer over to the item. */
-  item->data = s->pbuf;
-  item->datalen = s->plen;
-  s->pbuf = NULL;
-  s->plen = s->pcap = 0;
+  /* Data.  A message that fills most of the read buffer takes the buffer
+   * over; a smaller one is copied into a buffer of its own size, so the
+   * read buffer is reused instead of reallocated (MIN_READ_STEP bytes) for
+   * every message, and a queued item does not pin 64 KiB. */
+  if (s->plen * 4 < s->pcap &&
+      (item->data = malloc(s->plen > 0 ? s->plen : 1)) != NULL) {
+    memcpy(item->data, s->pbuf, s->plen);
+    item->datalen = s->plen;
+    s->plen = 0;
+  } else { /* large, or out of memory for the copy */
+    item->data = s->pbuf;
+    item->datalen = s->plen;
+    s->pbuf = NULL;
+    s->plen = s->pcap = 0;
+  }
   if (s->pinfo_valid && want_anc) {
     item->has_anc = 1;
     item->anc = rcvinfo_to_sri(&s->pinfo);
@@ -491,6 +607,15 @@ static int read_message(gsctp_sockimpl *s) {
              ? 0
              : gsctp_err_from_errno(errno);
       break;
+    }
+    if (n > 0 || (flags & (MSG_NOTIFICATION | MSG_EOR))) {
+      pthread_mutex_lock(&s->mu);
+      s->stat.recv_cnt++;
+      s->stat.recv_oct += (uint64_t)n;
+      if ((uint64_t)n > s->stat.recv_max) {
+        s->stat.recv_max = (uint64_t)n;
+      }
+      pthread_mutex_unlock(&s->mu);
     }
     if (n == 0 && !(flags & (MSG_NOTIFICATION | MSG_EOR))) {
       /* End of file on a one-to-one socket: the association is gone. */
@@ -556,12 +681,32 @@ static int push_pending(gsctp_sockimpl *s, gsctp_item *item, int rc) {
   return 0;
 }
 
-static int recv_acquire(gsctp_sockimpl *s) {
+static struct gsctp_owner *live_owner_locked(gsctp_sockimpl *s);
+
+/* Wait (s->mu held) until the delivery thread is not reading s. */
+static void wait_delivery_locked(gsctp_sockimpl *s) {
+  int n;
+
+  for (n = 0; n < 100000 && s->recv_busy == 2 && !s->closed; ++n) {
+    struct timespec dl;
+
+    gsctp_deadline_after(&dl, WAIT_SLICE_MS);
+    (void)pthread_cond_timedwait(&s->cv, &s->mu, &dl);
+  }
+}
+
+/* Become the reader of |s| (recv, passive connect).  |passive_only|:
+ * GSCTP_EINVAL on an active socket (recv). */
+static int recv_acquire_mode(gsctp_sockimpl *s, int passive_only) {
   int rv = 0;
 
   pthread_mutex_lock(&s->mu);
+  wait_delivery_locked(s);
+  (void)live_owner_locked(s); /* an ended owner leaves s passive */
   if (s->closed) {
     rv = GSCTP_ECLOSED;
+  } else if (passive_only && s->active_kind != GSCTP_ACTIVE_KIND_FALSE) {
+    rv = gsctp_detail(GSCTP_EINVAL, "recv on an active socket");
   } else if (s->recv_busy) {
     rv = GSCTP_EALREADY;
   } else {
@@ -571,11 +716,21 @@ static int recv_acquire(gsctp_sockimpl *s) {
   return rv;
 }
 
+static int recv_acquire(gsctp_sockimpl *s) {
+  return recv_acquire_mode(s, 0);
+}
+
 static void recv_release(gsctp_sockimpl *s) {
+  int active;
+
   pthread_mutex_lock(&s->mu);
   s->recv_busy = 0;
+  active = s->active_kind != GSCTP_ACTIVE_KIND_FALSE && !s->closed;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
+  if (active) {
+    gsctp_deliver_kick(s->handle); /* made active while we read */
+  }
 }
 
 static int push_pending(gsctp_sockimpl *s, gsctp_item *item, int rc);
@@ -710,7 +865,7 @@ int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
     gsctp_sock_put(s);
     return GSCTP_EINVAL;
   }
-  rv = recv_acquire(s);
+  rv = recv_acquire_mode(s, 1);
   if (rv != 0) {
     gsctp_sock_put(s);
     return rv;
@@ -724,12 +879,378 @@ int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
   }
   pthread_mutex_unlock(&s->mu);
   if (timeout_ms != GSCTP_INFINITY) {
-    deadline_after(&dl, timeout_ms);
+    gsctp_deadline_after(&dl, timeout_ms);
   }
   rv = next_item(s, timeout_ms == GSCTP_INFINITY ? NULL : &dl, pitem);
   recv_release(s);
   gsctp_sock_put(s);
   return rv;
+}
+
+/* ---- owners and active delivery ---- */
+
+/* s->mu held: drop an ended owner; returns the (live) owner or NULL. */
+static struct gsctp_owner *live_owner_locked(gsctp_sockimpl *s) {
+  if (s->owner != NULL && gsctp_owner_is_dead(s->owner)) {
+    gsctp_owner_unref(s->owner);
+    s->owner = NULL;
+    s->active_kind = GSCTP_ACTIVE_KIND_FALSE; /* ownerless is passive */
+    s->active_n = 0;
+  }
+  return s->owner;
+}
+
+int gsctp_sock_set_active(gsctp_sockimpl *s, int64_t v) {
+  struct gsctp_owner *owner = NULL, *adopt = NULL;
+  int kind, post_passive = 0, kick = 0;
+  int64_t n = 0;
+
+  if (v == GSCTP_ACTIVE_FALSE) {
+    kind = GSCTP_ACTIVE_KIND_FALSE;
+  } else if (v == GSCTP_ACTIVE_TRUE) {
+    kind = GSCTP_ACTIVE_KIND_TRUE;
+  } else if (v == GSCTP_ACTIVE_ONCE) {
+    kind = GSCTP_ACTIVE_KIND_ONCE;
+  } else if (GSCTP_ACTIVE_IS_N(v)) {
+    kind = GSCTP_ACTIVE_KIND_N;
+    n = GSCTP_ACTIVE_COUNT(v);
+    if (n < -32768 || n > 32767) {
+      return gsctp_detail(GSCTP_EINVAL, "active: %lld is not in -32768..32767",
+                          (long long)n);
+    }
+  } else {
+    return gsctp_detail(GSCTP_EINVAL,
+                        "active: %lld is not false, true, once or "
+                        "GSCTP_ACTIVE_N(n)",
+                        (long long)v);
+  }
+  if (kind != GSCTP_ACTIVE_KIND_FALSE) {
+    adopt = gsctp_owner_self_ref(); /* for an ownerless socket */
+  }
+  pthread_mutex_lock(&s->mu);
+  if (kind == GSCTP_ACTIVE_KIND_N) {
+    int64_t cur = s->active_kind == GSCTP_ACTIVE_KIND_N ? s->active_n : 0;
+    int64_t c = cur + n;
+
+    if (c > 32767 || c < -32768) {
+      pthread_mutex_unlock(&s->mu);
+      gsctp_owner_unref(adopt);
+      return gsctp_detail(GSCTP_EINVAL,
+                          "active: count %lld + %lld is outside "
+                          "-32768..32767",
+                          (long long)cur, (long long)n);
+    }
+    if (c <= 0) {
+      kind = GSCTP_ACTIVE_KIND_FALSE;
+      c = 0;
+      post_passive = 1;
+    }
+    s->active_n = (int)c;
+  } else {
+    s->active_n = 0;
+  }
+  if (live_owner_locked(s) == NULL && adopt != NULL) {
+    s->owner = adopt;
+    adopt = NULL;
+  }
+  s->active_kind = s->owner != NULL ? kind : GSCTP_ACTIVE_KIND_FALSE;
+  kick = s->active_kind != GSCTP_ACTIVE_KIND_FALSE;
+  if (post_passive && s->owner != NULL) {
+    owner = s->owner;
+    gsctp_owner_ref(owner);
+  }
+  pthread_mutex_unlock(&s->mu);
+  gsctp_owner_unref(adopt);
+  if (owner != NULL) {
+    (void)gsctp_owner_post_simple(owner, GSCTP_MSG_SCTP_PASSIVE, s->handle, 0);
+    gsctp_owner_unref(owner);
+  }
+  if (kick) {
+    gsctp_deliver_kick(s->handle);
+  }
+  return 0;
+}
+
+int64_t gsctp_sock_get_active(gsctp_sockimpl *s) {
+  int64_t v;
+
+  pthread_mutex_lock(&s->mu);
+  (void)live_owner_locked(s); /* an ended owner leaves s passive */
+  switch (s->active_kind) {
+  case GSCTP_ACTIVE_KIND_TRUE:
+    v = GSCTP_ACTIVE_TRUE;
+    break;
+  case GSCTP_ACTIVE_KIND_ONCE:
+    v = GSCTP_ACTIVE_ONCE;
+    break;
+  case GSCTP_ACTIVE_KIND_N:
+    v = GSCTP_ACTIVE_N(s->active_n);
+    break;
+  default:
+    v = GSCTP_ACTIVE_FALSE;
+    break;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return v;
+}
+
+int gsctp_sock_set_non_block_send(gsctp_sockimpl *s, int on) {
+  struct socket *so;
+  int rv = gsctp_so_enter(s, &so);
+
+  if (rv != 0) {
+    return rv;
+  }
+  /* usrsctp_sendv ignores MSG_DONTWAIT: the socket's own non-blocking
+   * mode decides.  Receives always use MSG_DONTWAIT, so it only changes
+   * send (and connect, which saves and restores it). */
+  if (usrsctp_set_non_blocking(so, on ? 1 : 0) != 0) {
+    rv = gsctp_err_from_errno(errno);
+  } else {
+    pthread_mutex_lock(&s->mu);
+    s->non_block_send = on != 0;
+    pthread_mutex_unlock(&s->mu);
+  }
+  gsctp_so_leave(s);
+  return rv;
+}
+
+static int push_front_pending(gsctp_sockimpl *s, gsctp_item *item, int rc) {
+  struct gsctp_pending *p = malloc(sizeof(*p));
+
+  if (p == NULL) {
+    gsctp_item_free(item);
+    return GSCTP_ENOMEM;
+  }
+  p->item = *item;
+  p->rc = rc;
+  pthread_mutex_lock(&s->mu);
+  p->next = s->pend_head;
+  s->pend_head = p;
+  if (s->pend_tail == NULL) {
+    s->pend_tail = p;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
+/* Items delivered per round before yielding to other sockets. */
+#define DELIVER_ROUND 256
+
+void gsctp_sock_deliver(gsctp_sock h) {
+  gsctp_sockimpl *s = gsctp_sock_get(h);
+  int n, again = 0;
+
+  if (s == NULL) {
+    return;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (s->closed || s->recv_busy || s->cp_busy ||
+      s->active_kind == GSCTP_ACTIVE_KIND_FALSE ||
+      live_owner_locked(s) == NULL) {
+    pthread_mutex_unlock(&s->mu);
+    gsctp_sock_put(s);
+    return;
+  }
+  s->recv_busy = 2;
+  pthread_mutex_unlock(&s->mu);
+
+  for (n = 0;; ++n) {
+    struct gsctp_owner *owner;
+    gsctp_item item;
+    gsctp_msg msg;
+    int rc, from_pending, post_passive = 0;
+
+    if (n >= DELIVER_ROUND) {
+      again = 1;
+      break;
+    }
+    pthread_mutex_lock(&s->mu);
+    if (s->closed || s->active_kind == GSCTP_ACTIVE_KIND_FALSE ||
+        live_owner_locked(s) == NULL) {
+      pthread_mutex_unlock(&s->mu);
+      break;
+    }
+    from_pending = pop_pending_locked(s, &item, &rc);
+    pthread_mutex_unlock(&s->mu);
+    if (!from_pending) {
+      rc = read_message(s);
+      if (rc == 0 || rc == GSCTP_ECLOSED) {
+        break; /* nothing more now */
+      }
+      if (rc < 0) {
+        /* {sctp_error, S, Posix}: does not count against {active, N}. */
+        pthread_mutex_lock(&s->mu);
+        owner = s->last_err != rc ? s->owner : NULL;
+        s->last_err = rc;
+        if (owner != NULL) {
+          gsctp_owner_ref(owner);
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (owner != NULL) {
+          (void)gsctp_owner_post_simple(owner, GSCTP_MSG_SCTP_ERROR_CODE, h,
+                                        rc);
+          gsctp_owner_unref(owner);
+        }
+        break;
+      }
+      rc = finish_item(s, &item);
+      if (rc == 1) {
+        continue; /* nothing for the user */
+      }
+      if (rc == GSCTP_ENOMEM) {
+        again = 1;
+        break;
+      }
+      if (rc == GSCTP_ESCTP_ERROR && item.event.type == GSCTP_EV_SEND_FAILED) {
+        rc = reorder_after_send_failed(s, &item);
+      }
+    }
+    pthread_mutex_lock(&s->mu);
+    if (rc == 0 && item.is_event && item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+        s->assoc_force > 0 &&
+        item.event.u.assoc_change.assoc_id != s->assoc_wait_id) {
+      /* Read only because a connect forced association events on. */
+      pthread_mutex_unlock(&s->mu);
+      gsctp_item_free(&item);
+      continue;
+    }
+    if (s->active_kind == GSCTP_ACTIVE_KIND_FALSE || s->closed ||
+        s->owner == NULL) {
+      /* Made passive meanwhile: keep it for recv, first in line. */
+      pthread_mutex_unlock(&s->mu);
+      (void)push_front_pending(s, &item, rc);
+      break;
+    }
+    if (s->active_kind == GSCTP_ACTIVE_KIND_ONCE) {
+      s->active_kind = GSCTP_ACTIVE_KIND_FALSE;
+    } else if (s->active_kind == GSCTP_ACTIVE_KIND_N && --s->active_n <= 0) {
+      s->active_kind = GSCTP_ACTIVE_KIND_FALSE;
+      s->active_n = 0;
+      post_passive = 1;
+    }
+    s->last_err = 0;
+    owner = s->owner;
+    gsctp_owner_ref(owner);
+    pthread_mutex_unlock(&s->mu);
+
+    memset(&msg, 0, sizeof(msg));
+    msg.kind = rc == GSCTP_ESCTP_ERROR ? GSCTP_MSG_SCTP_ERROR : GSCTP_MSG_SCTP;
+    msg.sock = h;
+    msg.item = item;
+    (void)gsctp_owner_post(owner, &msg);
+    if (post_passive) {
+      (void)gsctp_owner_post_simple(owner, GSCTP_MSG_SCTP_PASSIVE, h, 0);
+    }
+    gsctp_owner_unref(owner);
+  }
+
+  pthread_mutex_lock(&s->mu);
+  s->recv_busy = 0;
+  pthread_cond_broadcast(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  if (again) {
+    gsctp_deliver_kick(h);
+  }
+  gsctp_sock_put(s);
+}
+
+void gsctp_sock_sweep_active(void) {
+  size_t i;
+
+  for (i = 1;; ++i) {
+    gsctp_sock h = 0;
+
+    pthread_mutex_lock(&g_tab_mu);
+    if (i >= g_tab_cap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      break;
+    }
+    /* active_kind is read without s->mu: a stale value only costs or
+     * skips one sweep; the upcall is the real trigger. */
+    if (g_tab[i] != NULL &&
+        __atomic_load_n(&g_tab[i]->active_kind, __ATOMIC_RELAXED) !=
+          GSCTP_ACTIVE_KIND_FALSE) {
+      h = g_tab[i]->handle;
+    }
+    pthread_mutex_unlock(&g_tab_mu);
+    if (h != 0) {
+      gsctp_deliver_kick(h);
+    }
+  }
+}
+
+int gsctp_controlling_process(gsctp_sock sock, gsctp_owner *to) {
+  gsctp_sockimpl *s;
+  struct gsctp_owner *cur, *me;
+  int rv = 0, kick;
+
+  t_detail[0] = '\0';
+  if (to == NULL || sock == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "%s",
+                        to == NULL ? "owner is NULL" : "socket handle 0");
+  }
+  if (gsctp_owner_is_dead(to)) {
+    return gsctp_detail(GSCTP_EINVAL, "the new owner has ended");
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  me = gsctp_owner_self();
+  pthread_mutex_lock(&s->mu);
+  wait_delivery_locked(s);
+  cur = live_owner_locked(s);
+  if (s->closed) {
+    rv = GSCTP_ECLOSED;
+  } else if (cur == to) {
+    rv = 0;
+  } else if (cur != NULL && cur != me) {
+    rv = GSCTP_ENOT_OWNER;
+  } else {
+    /* OTP sets {active, false}, moves the messages, then restores the
+     * mode and the count: here delivery just pauses meanwhile. */
+    s->cp_busy = 1;
+    gsctp_owner_ref(to);
+    s->owner = to;
+    pthread_mutex_unlock(&s->mu);
+    if (cur != NULL) {
+      gsctp_owner_move_sctp(cur, to, sock);
+      gsctp_owner_unref(cur);
+    }
+    pthread_mutex_lock(&s->mu);
+    s->cp_busy = 0;
+    kick = s->active_kind != GSCTP_ACTIVE_KIND_FALSE;
+    pthread_mutex_unlock(&s->mu);
+    if (kick) {
+      gsctp_deliver_kick(sock);
+    }
+    gsctp_sock_put(s);
+    return 0;
+  }
+  pthread_mutex_unlock(&s->mu);
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_getstat(gsctp_sock sock, gsctp_stat *pstat) {
+  gsctp_sockimpl *s;
+
+  t_detail[0] = '\0';
+  if (pstat == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "pstat is NULL");
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  pthread_mutex_lock(&s->mu);
+  *pstat = s->stat;
+  pthread_mutex_unlock(&s->mu);
+  pstat->recv_avg = pstat->recv_cnt ? pstat->recv_oct / pstat->recv_cnt : 0;
+  pstat->send_avg = pstat->send_cnt ? pstat->send_oct / pstat->send_cnt : 0;
+  gsctp_sock_put(s);
+  return 0;
 }
 
 /* ---- open / close ---- */
@@ -752,7 +1273,9 @@ struct open_args {
   int port;
   int family;
   int type;
-  int udp_port; /* -1 = not given */
+  int udp_port;      /* -1 = not given */
+  const char *netns; /* NULL = not given */
+  int transport;     /* gsctp_transport */
   const gsctp_ip *ips[64];
   size_t nips;
 };
@@ -765,6 +1288,8 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
   a->family = GSCTP_FAMILY_INET;
   a->type = GSCTP_TYPE_SEQPACKET;
   a->udp_port = -1;
+  a->netns = NULL;
+  a->transport = GSCTP_TRANSPORT_UDP;
   a->nips = 0;
   for (i = 0; i < nopts; ++i) {
     const gsctp_opt *o = &opts[i];
@@ -801,12 +1326,39 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       }
       a->type = (int)o->v.i;
       break;
+    case GSCTP_OPT_IFADDR: /* {ifaddr, SockAddr}: an address and a port */
+      if (a->nips >= sizeof(a->ips) / sizeof(a->ips[0])) {
+        return gsctp_detail(GSCTP_EBADARG, "more than 64 ip options");
+      }
+      a->ips[a->nips++] = &o->v.addr.ip;
+      a->port = o->v.addr.port;
+      break;
+    case GSCTP_OPT_NETNS:
+    case GSCTP_OPT_BIND_TO_DEVICE: {
+      int rv = gsctp_opts_open_check(o);
+      if (rv != 0) {
+        return rv;
+      }
+      if (o->name == GSCTP_OPT_NETNS) {
+        a->netns = o->v.str;
+      }
+      break;
+    }
     case GSCTP_OPT_UDP_PORT:
       if (o->v.i < 0 || o->v.i > 65535) {
         return gsctp_detail(GSCTP_EBADARG, "udp_port %lld is not in 0..65535",
                             (long long)o->v.i);
       }
       a->udp_port = (int)o->v.i;
+      break;
+    case GSCTP_OPT_TRANSPORT:
+      if (o->v.i != GSCTP_TRANSPORT_UDP && o->v.i != GSCTP_TRANSPORT_UDP_CONN) {
+        return gsctp_detail(GSCTP_EBADARG,
+                            "transport %lld is not udp or "
+                            "udp_conn",
+                            (long long)o->v.i);
+      }
+      a->transport = (int)o->v.i;
       break;
     default:
       if (o->name <= 0 || o->name >= GSCTP_OPT__COUNT) {
@@ -915,7 +1467,21 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   if (rv != 0) {
     return rv;
   }
-  rv = gsctp_stack_start_port(a.udp_port);
+  if (a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    /* udp_port is this socket's own UDP port (transport.c). */
+    if (a.family == GSCTP_FAMILY_CONN || a.nips > 1) {
+      return gsctp_detail(GSCTP_EBADARG,
+                          a.nips > 1 ? "transport udp_conn takes one ip "
+                                       "(multi-homing needs transport udp)"
+                                     : "transport udp_conn needs family inet "
+                                       "or inet6");
+    }
+    rv = gsctp_stack_ensure();
+  } else if (a.netns != NULL) {
+    rv = gsctp_opts_netns_start(a.netns, a.udp_port);
+  } else {
+    rv = gsctp_stack_start_port(a.udp_port);
+  }
   if (rv != 0) {
     return rv == GSCTP_EINVAL
              ? gsctp_detail(GSCTP_EINVAL, "the stack runs on UDP port %d",
@@ -938,7 +1504,8 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     pthread_condattr_destroy(&ca);
   }
   s->family = a.family;
-  s->af = family_af(a.family);
+  s->af =
+    a.transport == GSCTP_TRANSPORT_UDP_CONN ? AF_CONN : family_af(a.family);
   s->type = a.type;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
@@ -954,6 +1521,12 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     return rv;
   }
   s->so = so;
+  s->owner = gsctp_owner_self_ref();
+  if (s->owner == NULL) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
   rv = table_insert(s);
   if (rv != 0) {
     usrsctp_close(so);
@@ -965,8 +1538,12 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   rv = gsctp_opts_init_socket(s);
   if (rv == 0) {
     rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
+    gsctp_sock_opts_changed(s);
   }
-  if (rv == 0) {
+  if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    rv = gsctp_transport_bind(s, so, a.nips > 0 ? a.ips[0] : NULL, a.port,
+                              a.udp_port);
+  } else if (rv == 0) {
     rv = bind_socket(so, &a);
   }
   if (rv != 0) {
@@ -984,6 +1561,9 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_lock(&g_tab_mu);
   if (slot < g_tab_cap && g_tab[slot] == s) {
     g_tab[slot] = NULL;
+    if (slot < g_tab_free) {
+      g_tab_free = slot;
+    }
     s->refs--; /* the table's reference; the caller still holds one */
   }
   pthread_mutex_unlock(&g_tab_mu);
@@ -1000,6 +1580,10 @@ static int close_impl(gsctp_sockimpl *s) {
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
     usrsctp_set_upcall(so, NULL, NULL);
+    /* non_block_send made the socket non-blocking, and usrsctp's close
+     * ignores linger on a non-blocking socket: close the same way with
+     * and without it. */
+    (void)usrsctp_set_non_blocking(so, 0);
     usrsctp_close(so);
   }
   return 0;
@@ -1018,6 +1602,29 @@ int gsctp_close(gsctp_sock sock) {
   close_impl(s);
   gsctp_sock_put(s);
   return 0;
+}
+
+void gsctp_sock_foreach(void (*fn)(gsctp_sockimpl *s, void *arg), void *arg) {
+  size_t i;
+
+  for (i = 1;; ++i) {
+    gsctp_sockimpl *s = NULL;
+
+    pthread_mutex_lock(&g_tab_mu);
+    if (i >= g_tab_cap) {
+      pthread_mutex_unlock(&g_tab_mu);
+      break;
+    }
+    if (g_tab[i] != NULL) {
+      s = g_tab[i];
+      s->refs++;
+    }
+    pthread_mutex_unlock(&g_tab_mu);
+    if (s != NULL) {
+      fn(s, arg);
+      gsctp_sock_put(s);
+    }
+  }
 }
 
 static void close_all_sockets(void) {
@@ -1070,6 +1677,8 @@ int gsctp_listen(gsctp_sock sock, int backlog) {
   if (rv == 0) {
     if (usrsctp_listen(so, backlog) != 0) {
       rv = gsctp_err_from_errno(errno);
+    } else {
+      gsctp_transport_listen(s, backlog);
     }
     gsctp_so_leave(s);
   }
@@ -1108,17 +1717,136 @@ static int is_connect_outcome(const gsctp_item *item, int rc, uint32_t id) {
          item->event.u.assoc_change.assoc_id == id;
 }
 
+struct outcome_arg {
+  uint32_t id;
+};
+
+static int is_outcome_msg(const gsctp_msg *m, void *arg) {
+  const struct outcome_arg *a = arg;
+
+  return m->item.is_event && m->item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         m->item.event.u.assoc_change.assoc_id == a->id;
+}
+
+/*
+ * connect on an active socket: as OTP, a selective receive of this
+ * association's sctp_assoc_change from the socket's owner; everything
+ * else stays queued there.  {active, once} is re-armed afterwards,
+ * because the event used it up.
+ */
+static int active_connect_wait(gsctp_sockimpl *s, uint32_t id, int timeout_ms,
+                               int active_kind, gsctp_assoc_change *pev) {
+  struct gsctp_owner *owner;
+  struct outcome_arg a;
+  gsctp_match mt;
+  gsctp_msg m;
+  struct timespec dl;
+  int rv, forced = 0;
+
+  pthread_mutex_lock(&s->mu);
+  owner = s->owner;
+  if (owner != NULL) {
+    gsctp_owner_ref(owner);
+  }
+  if (!s->events.association_event) {
+    /* The outcome must be seen even without association events: read
+     * them, but deliver only this association's (deliver drops the rest
+     * while assoc_force is set). */
+    s->events.association_event = 1;
+    s->assoc_force++;
+    s->assoc_wait_id = id;
+    forced = 1;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (owner == NULL) {
+    return GSCTP_ECLOSED;
+  }
+  gsctp_deliver_kick(s->handle);
+  a.id = id;
+  memset(&mt, 0, sizeof(mt));
+  mt.sock = s->handle;
+  mt.kinds = GSCTP_MSG_BIT(GSCTP_MSG_SCTP);
+  mt.pred = is_outcome_msg;
+  mt.arg = &a;
+  /* In slices, so that closing the socket ends the wait. */
+  memset(&dl, 0, sizeof(dl));
+  if (timeout_ms > 0) {
+    gsctp_deadline_after(&dl, timeout_ms);
+  }
+  for (;;) {
+    int slice = WAIT_SLICE_MS;
+    int closed;
+
+    if (timeout_ms >= 0) {
+      struct timespec now;
+      int64_t left;
+
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      left = (int64_t)(dl.tv_sec - now.tv_sec) * 1000 +
+             (dl.tv_nsec - now.tv_nsec) / 1000000;
+      if (timeout_ms == 0 || left < 0) {
+        left = 0;
+      }
+      if (left < slice) {
+        slice = (int)left;
+      }
+    }
+    rv = gsctp_owner_recv_match(owner, &mt, slice, &m);
+    pthread_mutex_lock(&s->mu);
+    closed = s->closed;
+    pthread_mutex_unlock(&s->mu);
+    if (rv != GSCTP_ETIMEOUT || slice == 0) {
+      break;
+    }
+    if (closed) {
+      rv = GSCTP_ECLOSED;
+      break;
+    }
+  }
+  if (rv == 0) {
+    const gsctp_assoc_change *ac = &m.item.event.u.assoc_change;
+
+    if (pev != NULL) {
+      *pev = *ac;
+    }
+    rv = ac->state == GSCTP_COMM_UP ? 0 : GSCTP_EASSOC;
+    if (rv != 0) {
+      assoc_forget(s, id);
+    }
+    gsctp_msg_free(&m);
+  }
+  pthread_mutex_lock(&s->mu);
+  if (forced) {
+    s->assoc_force--;
+    if (s->assoc_force == 0) {
+      s->events.association_event = 0;
+    }
+  }
+  if (s->closed && rv == GSCTP_ETIMEOUT) {
+    rv = GSCTP_ECLOSED;
+  }
+  pthread_mutex_unlock(&s->mu);
+  gsctp_owner_unref(owner);
+  if (active_kind == GSCTP_ACTIVE_KIND_ONCE && rv != GSCTP_ECLOSED) {
+    int r2 = gsctp_sock_set_active(s, GSCTP_ACTIVE_ONCE);
+    if (r2 != 0 && (rv == 0 || rv == GSCTP_EASSOC)) {
+      rv = r2;
+    }
+  }
+  return rv;
+}
+
 static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                           int port, const gsctp_opt *opts, size_t nopts,
                           int wait, int timeout_ms, gsctp_assoc_change *pev,
-                          uint32_t *passoc_id) {
+                          uint32_t *passoc_id, int connectx) {
   gsctp_sockimpl *s;
   struct socket *so;
   uint8_t *packed = NULL;
   size_t i, off = 0;
   sctp_assoc_t id = 0;
   gsctp_addr target;
-  int rv, saved_assoc_events;
+  int rv, saved_assoc_events, active_kind;
   struct timespec dl;
 
   t_detail[0] = '\0';
@@ -1142,11 +1870,20 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   }
   for (i = 0; i < nips; ++i) {
     rv = check_peer_ip(s, &ips[i]);
+    if (rv == GSCTP_EAFNOSUPPORT && connectx) {
+      /* OTP's connectx_init resolves each address with getaddr and
+       * raises badarg for any failure, eafnosupport included. */
+      rv = gsctp_detail(GSCTP_EBADARG,
+                        "connectx_init: address %zu is not of the "
+                        "socket's family",
+                        i);
+    }
     if (rv != 0) {
       goto out;
     }
   }
   rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_CONNECT);
+  gsctp_sock_opts_changed(s);
   if (rv != 0) {
     goto out;
   }
@@ -1160,7 +1897,10 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     struct sockaddr_storage ss;
     socklen_t len;
 
-    rv = gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
+    rv =
+      s->tp != NULL
+        ? gsctp_transport_peer_sockaddr(s, &ips[i], (uint16_t)port, &ss, &len)
+        : gsctp_addr_to_sockaddr(&ips[i], (uint16_t)port, &ss, &len);
     if (rv != 0) {
       goto out;
     }
@@ -1236,6 +1976,13 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   if (!wait) {
     goto out;
   }
+  pthread_mutex_lock(&s->mu);
+  active_kind = s->active_kind;
+  pthread_mutex_unlock(&s->mu);
+  if (active_kind != GSCTP_ACTIVE_KIND_FALSE) {
+    rv = active_connect_wait(s, (uint32_t)id, timeout_ms, active_kind, pev);
+    goto out;
+  }
 
   /* Wait for this association's assoc_change.  Everything else read
    * meanwhile is kept for later gsctp_recv calls, in order.  The outcome
@@ -1249,7 +1996,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   s->events.association_event = 1;
   pthread_mutex_unlock(&s->mu);
   if (timeout_ms != GSCTP_INFINITY) {
-    deadline_after(&dl, timeout_ms);
+    gsctp_deadline_after(&dl, timeout_ms);
   }
   for (;;) {
     gsctp_item item;
@@ -1259,7 +2006,15 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
       rv = rc;
       break;
     }
-    if (is_connect_outcome(&item, rc, (uint32_t)id)) {
+    if (is_connect_outcome(&item, rc, (uint32_t)id) ||
+        (id == 0 && rc == 0 && item.is_event &&
+         item.event.type == GSCTP_EV_ASSOC_CHANGE &&
+         item.event.u.assoc_change.state == GSCTP_CANT_ASSOC &&
+         item.from.port == target.port &&
+         gsctp_ip_equal(&item.from.ip, &target.ip))) {
+      /* id 0: the association failed (e.g. an ABORT answered the INIT)
+       * before usrsctp_getassocid could see it; its cant_assoc is
+       * recognised by the peer address. */
       const gsctp_assoc_change *ac = &item.event.u.assoc_change;
 
       if (pev != NULL) {
@@ -1303,23 +2058,300 @@ int gsctp_connect(gsctp_sock sock, const gsctp_ip *ip, int port,
     *pev = gsctp_assoc_change_default();
   }
   return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 1,
-                        timeout_ms, pev, NULL);
+                        timeout_ms, pev, NULL, 0);
 }
 
 int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip, int port,
                        const gsctp_opt *opts, size_t nopts) {
   return connect_common(sock, ip, ip != NULL ? 1 : 0, port, opts, nopts, 0, 0,
-                        NULL, NULL);
+                        NULL, NULL, 0);
 }
 
 int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
                         int port, const gsctp_opt *opts, size_t nopts,
                         uint32_t *passoc_id) {
   return connect_common(sock, ips, nips, port, opts, nopts, 0, 0, NULL,
-                        passoc_id);
+                        passoc_id, 1);
+}
+
+int gsctp_connectx_init_addrs(gsctp_sock sock, const gsctp_addr *addrs,
+                              size_t naddrs, const gsctp_opt *opts,
+                              size_t nopts, uint32_t *passoc_id) {
+  gsctp_ip *ips;
+  size_t i;
+  int port = 0, rv;
+
+  t_detail[0] = '\0';
+  if (addrs == NULL || naddrs == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "no peer address");
+  }
+  /* OTP's ensure_sockaddrs/set_port: the last non-zero port wins and is
+   * given to every entry; all zero is badarg. */
+  for (i = 0; i < naddrs; ++i) {
+    if (addrs[i].port != 0) {
+      port = addrs[i].port;
+    }
+  }
+  if (port == 0) {
+    return gsctp_detail(GSCTP_EBADARG, "every address has port 0");
+  }
+  ips = malloc(naddrs * sizeof(*ips));
+  if (ips == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  for (i = 0; i < naddrs; ++i) {
+    ips[i] = addrs[i].ip;
+  }
+  rv = connect_common(sock, ips, naddrs, port, opts, nopts, 0, 0, NULL,
+                      passoc_id, 1);
+  free(ips);
+  return rv;
+}
+
+/* ---- peeloff and accept ---- */
+
+/* A sockimpl for the new one-to-one socket |so| (usrsctp_peeloff or
+ * usrsctp_accept), owned by the calling thread's current owner. */
+static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
+                       gsctp_sockimpl **ps) {
+  gsctp_sockimpl *s;
+  pthread_condattr_t ca;
+  int rv;
+
+  s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    usrsctp_close(so);
+    return GSCTP_ENOMEM;
+  }
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&s->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  s->family = parent->family;
+  s->af = parent->af;
+  s->type = GSCTP_TYPE_STREAM;
+  s->mode = GSCTP_MODE_BINARY;
+  s->bufsz = 65536;
+  s->remote_udp_port = parent->remote_udp_port;
+  s->events = gsctp_event_subscribe_default();
+  if (gsctp_transport_inherit(parent, s) != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
+  s->so = so;
+  s->owner = gsctp_owner_self_ref();
+  if (s->owner == NULL) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
+  rv = table_insert(s);
+  if (rv != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return rv;
+  }
+  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
+  *ps = s;
+  return 0;
+}
+
+/* Options a peeled-off (or accepted) socket takes from its parent: OTP
+ * copies mode, buffer, non_block_send and, since 27.2, socket options
+ * such as priority, sctp_nodelay and linger; gsctp_opts_inherit copies
+ * the socket-level ones.  Active mode is not inherited. */
+static void inherit_options(gsctp_sockimpl *parent, gsctp_sockimpl *child) {
+  int nbs;
+
+  (void)gsctp_opts_inherit(parent, child);
+  pthread_mutex_lock(&parent->mu);
+  nbs = parent->non_block_send;
+  pthread_mutex_unlock(&parent->mu);
+  (void)gsctp_sock_set_non_block_send(child, nbs);
+}
+
+int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
+  gsctp_sockimpl *s, *c = NULL;
+  struct socket *so, *nso;
+  gsctp_addr peer;
+  int rv;
+
+  t_detail[0] = '\0';
+  if (pnew == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "pnew is NULL");
+  }
+  *pnew = 0;
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  if (s->type != GSCTP_TYPE_SEQPACKET) {
+    gsctp_sock_put(s);
+    return gsctp_detail(GSCTP_EINVAL, "peeloff from a stream socket");
+  }
+  rv = gsctp_so_enter(s, &so);
+  if (rv != 0) {
+    gsctp_sock_put(s);
+    return rv;
+  }
+  nso = usrsctp_peeloff(so, (sctp_assoc_t)assoc_id);
+  if (nso == NULL) {
+    rv = gsctp_err_from_errno(errno);
+    if (rv == GSCTP_ENOENT || rv == GSCTP_EUNKNOWN) {
+      rv = gsctp_detail(GSCTP_EINVAL, "no association %u", (unsigned)assoc_id);
+    }
+  }
+  gsctp_so_leave(s);
+  if (rv == 0) {
+    rv = wrap_socket(nso, s, &c);
+  }
+  if (rv == 0) {
+    (void)gsctp_opts_init_socket(c);
+    inherit_options(s, c);
+    if (assoc_lookup(s, assoc_id, &peer)) {
+      assoc_remember(c, assoc_id, &peer);
+      assoc_forget(s, assoc_id);
+    }
+    *pnew = c->handle;
+    /* Data already queued for the association moved with it. */
+    pthread_mutex_lock(&c->mu);
+    c->gen++;
+    pthread_mutex_unlock(&c->mu);
+  }
+  gsctp_sock_put(s);
+  return rv;
+}
+
+int gsctp_accept(gsctp_sock sock, int timeout_ms, gsctp_sock *pnew) {
+  gsctp_sockimpl *s, *c = NULL;
+  struct timespec dl;
+  int rv = 0;
+
+  t_detail[0] = '\0';
+  if (pnew == NULL) {
+    return gsctp_detail(GSCTP_EBADARG, "pnew is NULL");
+  }
+  *pnew = 0;
+  if (timeout_ms < GSCTP_INFINITY) {
+    return gsctp_detail(GSCTP_EINVAL, "timeout %d", timeout_ms);
+  }
+  s = gsctp_sock_get(sock);
+  if (s == NULL) {
+    return gsctp_sock_gone(sock);
+  }
+  if (s->type != GSCTP_TYPE_STREAM) {
+    gsctp_sock_put(s);
+    return gsctp_detail(GSCTP_EINVAL, "accept needs a stream socket");
+  }
+  if (timeout_ms > 0) {
+    gsctp_deadline_after(&dl, timeout_ms);
+  }
+  for (;;) {
+    struct socket *so, *nso = NULL;
+    uint64_t gen;
+    int nb;
+
+    pthread_mutex_lock(&s->mu);
+    gen = s->gen;
+    pthread_mutex_unlock(&s->mu);
+    rv = gsctp_so_enter(s, &so);
+    if (rv != 0) {
+      break;
+    }
+    /* usrsctp_accept blocks without a timeout on a blocking socket: try
+     * non-blocking and wait for the upcall instead. */
+    nb = usrsctp_get_non_blocking(so);
+    if (nb == 0) {
+      (void)usrsctp_set_non_blocking(so, 1);
+    }
+    nso = usrsctp_accept(so, NULL, NULL);
+    if (nso == NULL) {
+      rv = (errno == EWOULDBLOCK || errno == EAGAIN)
+             ? GSCTP_EAGAIN
+             : gsctp_err_from_errno(errno);
+    }
+    if (nb == 0) {
+      (void)usrsctp_set_non_blocking(so, 0);
+    }
+    gsctp_so_leave(s);
+    if (nso != NULL) {
+      (void)usrsctp_set_non_blocking(nso, 0);
+      rv = wrap_socket(nso, s, &c);
+      if (rv == 0) {
+        (void)gsctp_opts_init_socket(c);
+        inherit_options(s, c);
+        *pnew = c->handle;
+      }
+      break;
+    }
+    if (rv != GSCTP_EAGAIN) {
+      if (rv == GSCTP_EINVAL) {
+        rv = gsctp_detail(GSCTP_EINVAL, "the socket is not listening");
+      }
+      break;
+    }
+    if (timeout_ms == 0) {
+      rv = GSCTP_ETIMEOUT;
+      break;
+    }
+    pthread_mutex_lock(&s->mu);
+    rv = wait_gen_locked(s, gen, timeout_ms == GSCTP_INFINITY ? NULL : &dl);
+    if (rv == 0 && s->closed) {
+      rv = GSCTP_ECLOSED;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rv != 0) {
+      break;
+    }
+  }
+  gsctp_sock_put(s);
+  return rv;
 }
 
 /* ---- send / eof / abort ---- */
+
+void gsctp_sock_opts_changed(gsctp_sockimpl *s) {
+  pthread_mutex_lock(&s->mu);
+  s->opt_gen++;
+  pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * The default send parameters of |assoc_id|, from the cache when no
+ * option changed since they were read.  A read that overlaps an options
+ * change is not cached: the change bumps opt_gen after its last
+ * setsockopt, so a value read before then is never trusted later.
+ */
+static int default_send_cached(gsctp_sockimpl *s, uint32_t assoc_id,
+                               gsctp_sndrcvinfo *v) {
+  uint64_t gen;
+  int rv;
+
+  pthread_mutex_lock(&s->mu);
+  if (s->dsend_valid && s->dsend_assoc == assoc_id &&
+      s->dsend_gen == s->opt_gen) {
+    *v = s->dsend;
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+  }
+  gen = s->opt_gen;
+  pthread_mutex_unlock(&s->mu);
+  rv = gsctp_opts_default_send(s, assoc_id, v);
+  if (rv != 0) {
+    return rv;
+  }
+  pthread_mutex_lock(&s->mu);
+  if (s->opt_gen == gen) {
+    s->dsend = *v;
+    s->dsend_assoc = assoc_id;
+    s->dsend_gen = gen;
+    s->dsend_valid = 1;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
 
 static const uint8_t empty_payload[1];
 
@@ -1377,7 +2409,15 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
     }
   }
   if (usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
-                    SCTP_SENDV_SPA, 0) < 0) {
+                    SCTP_SENDV_SPA, 0) >= 0) {
+    pthread_mutex_lock(&s->mu);
+    s->stat.send_cnt++;
+    s->stat.send_oct += datalen;
+    if (datalen > s->stat.send_max) {
+      s->stat.send_max = datalen;
+    }
+    pthread_mutex_unlock(&s->mu);
+  } else {
     int e = errno;
     /* usrsctp says ENOENT for an unknown or finished association where
      * Linux (and so OTP) says EPIPE. */
@@ -1433,7 +2473,7 @@ int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream, const void *data,
   if (s == NULL) {
     return gsctp_sock_gone(sock);
   }
-  if (gsctp_opts_default_send(s, assoc_id, &v) != 0) {
+  if (default_send_cached(s, assoc_id, &v) != 0) {
     v = gsctp_sndrcvinfo_default();
   }
   v.stream = stream;
@@ -1581,6 +2621,11 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
   s = gsctp_sock_get(sock);
   if (s == NULL) {
     return gsctp_sock_gone(sock);
+  }
+  if (!peer && s->tp != NULL) {
+    rv = gsctp_transport_socknames(s, assoc_id, addrs, max, pn);
+    gsctp_sock_put(s);
+    return rv;
   }
   rv = gsctp_so_enter(s, &so);
   if (rv == 0) {

@@ -26,12 +26,15 @@
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
 #include "stack_int.h"
+#include "udplink.h"
+#include "tap.h"
 
 enum { STACK_STOPPED = 0, STACK_RUNNING, STACK_BROKEN };
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static int g_state = STACK_STOPPED;
-static int g_udp_port; /* 0 = no UDP */
+static int g_udp_port;  /* 0 = no UDP */
+static int g_nothreads; /* started with usrsctp_init_nothreads */
 static void (*g_close_all)(void);
 
 void gsctp_stack_set_close_all_hook(void (*fn)(void)) {
@@ -47,6 +50,7 @@ void gsctp_stack_config_default(gsctp_stack_config *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   cfg->udp_port = -1;
   cfg->no_udp = 0;
+  cfg->nothreads = 0;
 }
 
 /* Bind a UDP socket of |af| to |port| (0 = any).  Returns the fd (and the
@@ -173,10 +177,12 @@ static int env_port(int *pport) {
 static void apply_sysctls(void) {
   /* Verify CRC32c on every packet, loopback included. */
   usrsctp_sysctl_set_sctp_no_csum_on_loopback(0);
+  /* ... and compute it with the SSE4.2 instruction (crc32c.c). */
+  (void)gsctp_crc32c_enable();
 }
 
 /* Start with g_lock held. */
-static int start_locked(int want_port, int no_udp) {
+static int start_locked(int want_port, int no_udp, int nothreads) {
   int port = 0, rv, attempt;
 
   if (g_state == STACK_RUNNING) {
@@ -185,6 +191,9 @@ static int start_locked(int want_port, int no_udp) {
   if (g_state == STACK_BROKEN) {
     return GSCTP_EBUSY;
   }
+  /* The gsctp-owned UDP transport reports its datagrams to the capture
+   * tap with their real addresses. */
+  gsctp_udplink_set_tap(gsctp_tap_udp);
   if (!no_udp) {
     if (want_port == -1) {
       rv = env_port(&port);
@@ -198,6 +207,15 @@ static int start_locked(int want_port, int no_udp) {
     }
   }
 
+  if (nothreads) {
+    /* Virtual time: the caller drives timers (gsctp_stack_handle_timers). */
+    usrsctp_init_nothreads(0, gsctp_link_conn_output, NULL);
+    apply_sysctls();
+    g_udp_port = 0;
+    g_nothreads = 1;
+    g_state = STACK_RUNNING;
+    return 0;
+  }
   if (no_udp) {
     usrsctp_init(0, gsctp_link_conn_output, NULL);
     apply_sysctls();
@@ -249,8 +267,11 @@ int gsctp_stack_start(const gsctp_stack_config *cfg) {
     cfg = &def;
   }
   pthread_mutex_lock(&g_lock);
-  rv = start_locked(cfg->udp_port, cfg->no_udp);
+  rv = start_locked(cfg->udp_port, cfg->no_udp, cfg->nothreads);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -258,8 +279,11 @@ int gsctp_stack_ensure(void) {
   int rv;
 
   pthread_mutex_lock(&g_lock);
-  rv = g_state == STACK_RUNNING ? 0 : start_locked(-1, 0);
+  rv = g_state == STACK_RUNNING ? 0 : start_locked(-1, 0, 0);
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -270,9 +294,12 @@ int gsctp_stack_start_port(int port) {
   if (g_state == STACK_RUNNING) {
     rv = (port == -1 || port == g_udp_port) ? 0 : GSCTP_EINVAL;
   } else {
-    rv = start_locked(port, 0);
+    rv = start_locked(port, 0, 0);
   }
   pthread_mutex_unlock(&g_lock);
+  if (rv == 0) {
+    gsctp_tap_env_start();
+  }
   return rv;
 }
 
@@ -292,6 +319,23 @@ int gsctp_stack_has_udp(void) {
   rv = g_state == STACK_RUNNING && g_udp_port != 0;
   pthread_mutex_unlock(&g_lock);
   return rv;
+}
+
+int gsctp_stack_handle_timers(uint32_t elapsed_ms) {
+  int running, nothreads;
+
+  pthread_mutex_lock(&g_lock);
+  running = g_state == STACK_RUNNING;
+  nothreads = g_nothreads;
+  pthread_mutex_unlock(&g_lock);
+  if (!running) {
+    return GSCTP_ENOTCONN;
+  }
+  if (!nothreads) {
+    return GSCTP_EINVAL;
+  }
+  usrsctp_handle_timers(elapsed_ms);
+  return 0;
 }
 
 /* ---- shutdown: usrsctp_finish with a deadline ---- */
@@ -356,6 +400,7 @@ int gsctp_stack_shutdown(int timeout_ms) {
     close_all();
   }
   gsctp_link_shutdown_all();
+  gsctp_udplink_shutdown_all();
 
   f = calloc(1, sizeof(*f));
   if (f == NULL) {
@@ -406,6 +451,7 @@ int gsctp_stack_shutdown(int timeout_ms) {
   if (done == 1) {
     g_state = STACK_STOPPED;
     g_udp_port = 0;
+    g_nothreads = 0;
     rv = 0;
   } else {
     g_state = STACK_BROKEN;
@@ -438,5 +484,23 @@ int gsctp_stack_get_stats(gsctp_stack_stats *pstats) {
   pstats->out_of_the_blue = st.sctps_outoftheblue;
   pstats->retransmits =
     (uint64_t)st.sctps_sendretransdata + st.sctps_sendfastretrans;
+  {
+    gsctp_udplink_stats u;
+
+    gsctp_udplink_get_stats(&u);
+    pstats->udpconn_datagrams_in = u.datagrams_in;
+    pstats->udpconn_datagrams_out = u.datagrams_out;
+    pstats->udpconn_send_errors = u.send_errors;
+    pstats->udpconn_drop_checksum = u.drop_checksum;
+    pstats->udpconn_drop_malformed = u.drop_malformed;
+    pstats->udpconn_drop_init = u.drop_init;
+    pstats->udpconn_drop_vtag = u.drop_vtag;
+    pstats->udpconn_drop_unknown = u.drop_unknown + u.drop_not_ours;
+    pstats->udpconn_drop_limit = u.drop_limit;
+    pstats->udpconn_no_listener = u.no_listener;
+    pstats->udpconn_port_moves = u.port_moves;
+    pstats->udpconn_handles = u.handles;
+    pstats->udpconn_endpoints = u.endpoints;
+  }
   return 0;
 }

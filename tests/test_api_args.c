@@ -214,8 +214,12 @@ ParameterizedTestParameters(open, rejects_bad_option) {
       .v.sndrcvinfo = {70000, UNDEF, UNDEF, UNDEF, UNDEF, UNDEF, UNDEF, UNDEF,
                        UNDEF}},
      GSCTP_ETYPE},
-    /* Only {active,false} in this version. */
-    {"active 1", OPT_I(GSCTP_OPT_ACTIVE, 1), GSCTP_EOPNOTSUPP},
+    /* {active, N} outside int16 and values that are no mode: einval,
+     * which open turns into badarg. */
+    {"active 3", OPT_I(GSCTP_OPT_ACTIVE, 3), GSCTP_EBADARG},
+    {"active N 32768", OPT_I(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(32768)),
+     GSCTP_EBADARG},
+    {"non_block_send 2", OPT_I(GSCTP_OPT_NON_BLOCK_SEND, 2), GSCTP_EBADARG},
   };
 
   return cr_make_param_array(struct opt_case, cases,
@@ -658,8 +662,10 @@ Test(connect, ipv6_peer_on_inet_socket_is_eafnosupport) {
                GSCTP_EAFNOSUPPORT);
   cr_assert_eq(gsctp_connect_init(sock, &lo6, 5000, NULL, 0),
                GSCTP_EAFNOSUPPORT);
+  /* connectx_init raises badarg for an address that does not resolve
+   * (OTP's getaddrs), eafnosupport included. */
   cr_assert_eq(gsctp_connectx_init(sock, &lo6, 1, 5000, NULL, 0, &id),
-               GSCTP_EAFNOSUPPORT);
+               GSCTP_EBADARG);
 }
 
 Test(connect, ipv4_peer_on_inet6_socket_is_eafnosupport) {
@@ -893,7 +899,10 @@ ParameterizedTestParameters(setopts, rejects_bad_option) {
       .v.sndrcvinfo = {UNDEF, UNDEF, UNDEF, -1, UNDEF, UNDEF, UNDEF, UNDEF,
                        UNDEF}},
      GSCTP_ETYPE},
-    {"active 1", OPT_I(GSCTP_OPT_ACTIVE, 1), GSCTP_EOPNOTSUPP},
+    {"active 3", OPT_I(GSCTP_OPT_ACTIVE, 3), GSCTP_EINVAL},
+    {"active N -32769", OPT_I(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(-32769)),
+     GSCTP_EINVAL},
+    {"non_block_send -1", OPT_I(GSCTP_OPT_NON_BLOCK_SEND, -1), GSCTP_EINVAL},
   };
 
   return cr_make_param_array(struct opt_case, cases,

@@ -421,3 +421,31 @@ Test(cli, pcap_file_holds_the_association) {
             "not a pcap file");
   cr_assert_gt(size, 12000, "capture of %ld bytes (kept in %s)", size, path);
 }
+
+/* --transport udp-conn (gsctp's own UDP socket) on both sides, and
+ * against a native-transport server: the two interoperate. */
+static void udp_conn_echo(const char *server_transport) {
+  proc srv, cli;
+  ports pp;
+  char port[16];
+  int rc;
+
+  pick_ports(&pp);
+  start_server(&srv, &pp, port, "server", "--transport", server_transport,
+               "--echo", "--assocs", "1", "--expect-end", "shutdown_comp");
+  rc = client(&cli, &pp, port, "--transport", "udp-conn", "--count", "20",
+              "--size", "1,1024,4000,60000", "--streams", "4", "--expect-echo");
+  cr_assert_eq(rc, 0, "client exit %d:\n%s\nserver:\n%s", rc, cli.out, srv.out);
+  cr_assert_not_null(strstr(cli.out, "20 echoes verified"), "%s", cli.out);
+  cr_assert_not_null(strstr(cli.out, "ended shutdown_comp"), "%s", cli.out);
+  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(count_of(srv.out, "data assoc="), 20, "%s", srv.out);
+}
+
+Test(cli, udp_conn_client_and_server) {
+  udp_conn_echo("udp-conn");
+}
+
+Test(cli, udp_conn_client_native_server) {
+  udp_conn_echo("udp");
+}

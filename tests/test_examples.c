@@ -207,10 +207,10 @@ Test(examples, connect_init_two_peers) {
 /* Bad command lines exit 2 with a message, and --help exits 0. */
 Test(examples, bad_command_lines) {
   static const char *const progs[] = {"example_server", "example_client",
-                                      "example_connect_init"};
+                                      "example_connect_init", "example_guide"};
   size_t i;
 
-  for (i = 0; i < 3; ++i) {
+  for (i = 0; i < 4; ++i) {
     proc p;
     char path[512];
     char *bad[] = {path, "--no-such-option", NULL};
@@ -225,4 +225,93 @@ Test(examples, bad_command_lines) {
                  p.out);
     cr_assert_not_null(strstr(p.out, "usage:"), "%s", p.out);
   }
+}
+
+/* The guide of docs/api.md: every C snippet is in example_guide.c. */
+
+static char *read_file(const char *path, size_t *plen) {
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long len;
+
+  cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+  cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+  len = ftell(f);
+  cr_assert(len > 0 && len < 4 * 1024 * 1024, "%s: size %ld", path, len);
+  rewind(f);
+  buf = malloc((size_t)len + 1);
+  cr_assert_not_null(buf);
+  cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+  buf[len] = '\0';
+  fclose(f);
+  *plen = (size_t)len;
+  return buf;
+}
+
+/* |s| with every run of white space turned into one space, in place. */
+static void squeeze(char *s) {
+  char *w = s, *first = s;
+  int space = 0;
+
+  for (; *s != '\0'; ++s) {
+    if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+      space = 1;
+      continue;
+    }
+    if (space && w != first) {
+      *w++ = ' ';
+    }
+    space = 0;
+    *w++ = *s;
+  }
+  *w = '\0';
+}
+
+Test(examples, guide_snippets_are_compiled_by_example_guide) {
+  const char *src = getenv("GSCTP_SOURCE_DIR");
+  char path[1024];
+  char *doc, *ex, *p;
+  size_t len, blocks = 0;
+
+  cr_assert_not_null(src, "GSCTP_SOURCE_DIR is not set (run through ctest)");
+  snprintf(path, sizeof(path), "%s/docs/api.md", src);
+  doc = read_file(path, &len);
+  snprintf(path, sizeof(path), "%s/examples/example_guide.c", src);
+  ex = read_file(path, &len);
+  squeeze(ex);
+  for (p = doc; (p = strstr(p, "\n```c\n")) != NULL;) {
+    char *start = p + 6, *end = strstr(start, "\n```");
+    char *block;
+
+    cr_assert_not_null(end, "unterminated ```c block in docs/api.md");
+    block = strndup(start, (size_t)(end - start));
+    cr_assert_not_null(block);
+    squeeze(block);
+    cr_assert_not_null(strstr(ex, block),
+                       "this C snippet of docs/api.md is not in "
+                       "examples/example_guide.c (so it is not compiled):\n%s",
+                       block);
+    free(block);
+    blocks++;
+    p = end + 4;
+  }
+  cr_assert_geq(blocks, 15u, "only %zu C snippets found in docs/api.md",
+                blocks);
+  free(doc);
+  free(ex);
+}
+
+Test(examples, guide_runs) {
+  proc p;
+  char path[512], udps[16];
+  char *argv[] = {path, "--udp-port", udps, NULL};
+  int u = ts_free_udp_port(), rc;
+
+  cr_assert(u > 0);
+  snprintf(path, sizeof(path), "%s/example_guide", examples_dir());
+  snprintf(udps, sizeof(udps), "%d", u);
+  proc_start(&p, argv);
+  rc = proc_exit(&p, 4 * TS_WAIT_MS);
+  cr_assert_eq(rc, 0, "example_guide exit %d:\n%s", rc, p.out);
+  cr_assert_not_null(strstr(p.out, "all steps ok"), "%s", p.out);
 }

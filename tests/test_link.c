@@ -7,11 +7,13 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsctp/gsctp.h>
 
+#include "gsctp_int.h"
 #include "tsupport.h"
 
 static gsctp_link *link_;
@@ -366,4 +368,43 @@ Test(link, timetolive_abandons_a_transmitted_message) {
   cr_assert_arr_eq(it.data, "after", 5);
   gsctp_item_free(&it);
   ts_pair_close(&p);
+}
+
+/* A server that has had many associations remembers the addresses of the
+ * live ones and of the last few ended ones only. */
+Test(link, ended_associations_are_forgotten) {
+  gsctp_ip ip = gsctp_ip_conn(link_);
+  gsctp_sock srv = ts_open_server(GSCTP_FAMILY_CONN, &ip, NULL, 0);
+  int port = gsctp_port(srv), i, rc;
+  gsctp_sockimpl *s;
+  size_t n;
+
+  cr_assert_gt(port, 0);
+  for (i = 0; i < 100; ++i) {
+    gsctp_sock cli = ts_open(GSCTP_FAMILY_CONN, &ip, NULL, 0);
+    gsctp_assoc_change up;
+    gsctp_item it;
+
+    rc = gsctp_connect(cli, &ip, port, NULL, 0, TS_WAIT_MS, &up);
+    cr_assert_eq(rc, 0, "connect %d: %s", i, gsctp_err_name(rc));
+    rc = gsctp_abort(cli, &up);
+    cr_assert_eq(rc, 0, "abort %d: %s", i, gsctp_err_name(rc));
+    rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_LOST, TS_WAIT_MS,
+                       &it, NULL);
+    cr_assert_eq(rc, 0, "association %d: no comm_lost at the server", i);
+    gsctp_item_free(&it);
+    gsctp_close(cli);
+  }
+  s = gsctp_sock_get(srv);
+  cr_assert_not_null(s);
+  pthread_mutex_lock(&s->mu);
+  n = s->assoc_n;
+  pthread_mutex_unlock(&s->mu);
+  gsctp_sock_put(s);
+  cr_assert_leq(n, 64u,
+                "the server still remembers %zu of 100 ended "
+                "associations",
+                n);
+  cr_assert_geq(n, 1u, "the most recent ended association is forgotten");
+  gsctp_close(srv);
 }

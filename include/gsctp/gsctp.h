@@ -11,5 +11,7 @@
 #include "gsctp/stack.h"
 #include "gsctp/link.h"
 #include "gsctp/sctp.h"
+#include "gsctp/owner.h"
+#include "gsctp/capture.h"
 
 #endif /* GSCTP_GSCTP_H */

@@ -84,6 +84,58 @@ GSCTP_EXTERN int gsctp_link_input(gsctp_link *link, const uint8_t *pkt,
 GSCTP_EXTERN int gsctp_link_set_loss(gsctp_link *link, unsigned every_nth);
 
 /**
+ * Impairments of an in-memory link, for tests and simulations.  Every
+ * decision comes from a pseudo-random generator seeded with |seed|, one
+ * draw sequence per link, so the same seed and the same sequence of
+ * packets give the same losses, duplicates and delays.  Probabilities are
+ * in [0, 1]; 0 turns that impairment off.
+ *
+ * For each packet offered to the link, in this order:
+ *  - |loss|: the packet is dropped;
+ *  - |duplicate|: a second copy is delivered as well (with its own delay);
+ *  - every copy is delivered after |delay_ms| plus a uniform extra delay
+ *    in [0, |jitter_ms|];
+ *  - |reorder|: the copy is held back |reorder_ms| more (5 ms if 0), so
+ *    that packets sent after it overtake it.
+ */
+typedef struct gsctp_link_impairment {
+  uint64_t seed;
+  double loss;
+  double duplicate;
+  double reorder;
+  unsigned delay_ms;
+  unsigned jitter_ms;
+  unsigned reorder_ms;
+} gsctp_link_impairment;
+
+/** What an in-memory link did to the packets offered to it. */
+typedef struct gsctp_link_stats {
+  uint64_t offered;    /* packets the stack sent on the link */
+  uint64_t dropped;    /* lost (impairment or gsctp_link_set_loss) */
+  uint64_t duplicated; /* extra copies delivered */
+  uint64_t reordered;  /* copies held back to be overtaken */
+  uint64_t delivered;  /* copies handed back to the stack */
+} gsctp_link_stats;
+
+/**
+ * `gsctp_link_set_impairment` applies |imp| to an in-memory link from the
+ * next packet on (NULL turns every impairment off).  |imp| is copied.
+ * Packets already queued keep their delivery times.
+ *
+ * Returns 0, or GSCTP_EBADARG: NULL or deleted link, not an in-memory
+ * link, a probability outside [0, 1] (or NaN), or a delay over 60,000 ms.
+ */
+GSCTP_EXTERN int gsctp_link_set_impairment(gsctp_link *link,
+                                           const gsctp_link_impairment *imp);
+
+/**
+ * `gsctp_link_get_stats` copies |link|'s counters into |*st|.
+ * Returns 0, or GSCTP_EBADARG (NULL argument or deleted link).
+ */
+GSCTP_EXTERN int gsctp_link_get_stats(const gsctp_link *link,
+                                      gsctp_link_stats *st);
+
+/**
  * `gsctp_link_packets` returns how many packets |link| has carried
  * (sent through it), or 0 for NULL.
  */

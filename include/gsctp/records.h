@@ -90,6 +90,113 @@ typedef struct gsctp_event_subscribe {
       GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF                       \
   }
 
+/** `#sctp_rtoinfo{}`: retransmission timeout bounds, milliseconds.
+ *  assoc_id uint32 (0 = the endpoint: new associations), the rest uint32;
+ *  type default 0, which keeps usrsctp's current value. */
+typedef struct gsctp_rtoinfo {
+  int64_t assoc_id; /**< association, 0 = endpoint */
+  int64_t initial;  /**< initial RTO */
+  int64_t max;      /**< RTO ceiling */
+  int64_t min;      /**< RTO floor */
+} gsctp_rtoinfo;
+#define GSCTP_RTOINFO_INIT                                                     \
+  { GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF }
+
+/** `#sctp_assocparams{}` (option `sctp_associnfo`).  asocmaxrxt and
+ *  number_peer_destinations uint16, the rest uint32; type default 0
+ *  (keeps usrsctp's value).  number_peer_destinations and peer_rwnd are
+ *  read-only in usrsctp (ignored on set). */
+typedef struct gsctp_assocparams {
+  int64_t assoc_id;                 /**< association, 0 = endpoint */
+  int64_t asocmaxrxt;               /**< retransmissions before abort */
+  int64_t number_peer_destinations; /**< peer addresses (read) */
+  int64_t peer_rwnd;                /**< peer's receive window (read) */
+  int64_t local_rwnd;               /**< own receive window */
+  int64_t cookie_life;              /**< state cookie lifetime, ms */
+} gsctp_assocparams;
+#define GSCTP_ASSOCPARAMS_INIT                                                 \
+  {                                                                            \
+    GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,           \
+      GSCTP_UNDEF                                                              \
+  }
+
+/** `#sctp_prim{}` (option `sctp_primary_addr`): both fields required; an
+ *  address whose ip.family is GSCTP_FAMILY_UNSPEC counts as unset. */
+typedef struct gsctp_prim {
+  int64_t assoc_id; /**< association (required) */
+  gsctp_addr addr;  /**< the peer address to use as primary path */
+} gsctp_prim;
+#define GSCTP_PRIM_INIT                                                        \
+  {                                                                            \
+    GSCTP_UNDEF, {                                                             \
+      {0, {{0}}}, 0                                                            \
+    }                                                                          \
+  }
+
+/** `#sctp_setpeerprim{}` (option `sctp_set_peer_primary_addr`, set only):
+ *  asks the peer to use |addr|, one of our own addresses, as its primary. */
+typedef struct gsctp_setpeerprim {
+  int64_t assoc_id; /**< association (required) */
+  gsctp_addr addr;  /**< our local address (required) */
+} gsctp_setpeerprim;
+#define GSCTP_SETPEERPRIM_INIT GSCTP_PRIM_INIT
+
+/** `#sctp_setadaptation{}` (option `sctp_adaptation_layer`): uint32,
+ *  type default 0. */
+typedef struct gsctp_setadaptation {
+  int64_t adaptation_ind; /**< sent to peers in INIT/INIT-ACK */
+} gsctp_setadaptation;
+#define GSCTP_SETADAPTATION_INIT                                               \
+  { GSCTP_UNDEF }
+
+/** Flag bits of `#sctp_paddrparams.flags` (OTP's bit-enum order). */
+#define GSCTP_SPP_HB_ENABLE 1          /**< `hb_enable` */
+#define GSCTP_SPP_HB_DISABLE 2         /**< `hb_disable` */
+#define GSCTP_SPP_HB_DEMAND 4          /**< `hb_demand`: one heartbeat now */
+#define GSCTP_SPP_PMTUD_ENABLE 8       /**< `pmtud_enable` */
+#define GSCTP_SPP_PMTUD_DISABLE 16     /**< `pmtud_disable` (use pathmtu) */
+#define GSCTP_SPP_SACKDELAY_ENABLE 32  /**< `sackdelay_enable` */
+#define GSCTP_SPP_SACKDELAY_DISABLE 64 /**< `sackdelay_disable` */
+
+/**
+ * `#sctp_paddrparams{}` (option `sctp_peer_addr_params`).  assoc_id
+ * uint32 (0 = endpoint), address (unset = `{any, 0}`: every path),
+ * hbinterval uint32 ms, pathmaxrxt uint16, pathmtu uint32, sackdelay
+ * uint32 ms, flags GSCTP_SPP_* bits; type default 0 (keep).  usrsctp has
+ * no per-path SACK delay: sackdelay and the sackdelay flags act on the
+ * whole association (SCTP_DELAYED_SACK), see docs/api.md.
+ */
+typedef struct gsctp_paddrparams {
+  int64_t assoc_id;   /**< association, 0 = endpoint */
+  gsctp_addr address; /**< peer address; UNSPEC = every path */
+  int64_t hbinterval; /**< heartbeat interval, ms */
+  int64_t pathmaxrxt; /**< retransmissions before the path is inactive */
+  int64_t pathmtu;    /**< fixed path MTU (with pmtud_disable) */
+  int64_t sackdelay;  /**< delayed SACK timer, ms */
+  int64_t flags;      /**< GSCTP_SPP_* */
+} gsctp_paddrparams;
+#define GSCTP_PADDRPARAMS_INIT                                                 \
+  {                                                                            \
+    GSCTP_UNDEF, {{0, {{0}}}, 0}, GSCTP_UNDEF, GSCTP_UNDEF, GSCTP_UNDEF,       \
+      GSCTP_UNDEF, GSCTP_UNDEF                                                 \
+  }
+
+/** `#sctp_assoc_value{}` (option `sctp_delayed_ack_time`): uint32 each,
+ *  type default 0.  assoc_value is the delayed-SACK time in ms; 0 turns
+ *  delayed SACK off (a SACK for every packet). */
+typedef struct gsctp_assoc_value {
+  int64_t assoc_id;    /**< association, 0 = endpoint */
+  int64_t assoc_value; /**< the value */
+} gsctp_assoc_value;
+#define GSCTP_ASSOC_VALUE_INIT                                                 \
+  { GSCTP_UNDEF, GSCTP_UNDEF }
+
+/** The `{linger, {OnOff, Seconds}}` option value. */
+typedef struct gsctp_linger {
+  int64_t onoff;   /**< 0 or 1 */
+  int64_t seconds; /**< 0..INT_MAX; with onoff 1 and 0, close aborts */
+} gsctp_linger;
+
 /** `#sctp_paddrinfo.state` values. */
 typedef enum gsctp_paddr_state {
   GSCTP_PADDR_UNDEFINED = 0,

@@ -17,9 +17,12 @@
  *   {error, {type, ...}}         -> GSCTP_ETYPE (gsctp_error_detail() says
  *                                   which record field)
  *
- * Delivery is passive in this version: items are read with gsctp_recv().
+ * Delivery is passive by default: items are read with gsctp_recv().
  * Data that is not read stays inside the SCTP stack, so the peer's
  * receive window closes (flow control) instead of gsctp buffering it.
+ * Active sockets ({active, true|once|N}) post their items as messages to
+ * their owner's mailbox instead (gsctp/owner.h), reading from the stack
+ * only as far as the active budget allows.
  */
 #ifndef GSCTP_SCTP_H
 #define GSCTP_SCTP_H
@@ -68,10 +71,13 @@ typedef enum gsctp_optname {
   GSCTP_OPT_TYPE,     /**< i: gsctp_type */
   GSCTP_OPT_UDP_PORT, /**< i: the process's local UDP encapsulation port;
                            must equal the running stack's, or starts the
-                           stack on it (gsctp extension) */
+                           stack on it (gsctp extension); with
+                           GSCTP_TRANSPORT_UDP_CONN the socket's own UDP
+                           port (0 = ephemeral, default 9899) */
   /* Options for open, setopts, getopts and connect. */
   GSCTP_OPT_MODE,           /**< i: gsctp_mode */
-  GSCTP_OPT_ACTIVE,         /**< i: 0 (`false`) only in this version */
+  GSCTP_OPT_ACTIVE,         /**< i: GSCTP_ACTIVE_FALSE/_TRUE/_ONCE or
+                                 GSCTP_ACTIVE_N(n) (gsctp/sctp.h below) */
   GSCTP_OPT_BUFFER,         /**< i: reassembly buffer growth step, bytes >= 1 */
   GSCTP_OPT_SNDBUF,         /**< i: send buffer, bytes */
   GSCTP_OPT_RECBUF,         /**< i: receive buffer, bytes */
@@ -85,21 +91,101 @@ typedef enum gsctp_optname {
   GSCTP_OPT_UDP_REMOTE_PORT, /**< i: remote UDP encapsulation port used for
                                   new associations, default 9899 (gsctp
                                   extension) */
+  GSCTP_OPT_NON_BLOCK_SEND,  /**< i: 0/1; 1: a send that would block returns
+                                  GSCTP_EAGAIN (getopts gives the bare
+                                  boolean in OTP; here v.i) */
   /* Read-only. */
   GSCTP_OPT_SCTP_STATUS, /**< status (set status.assoc_id before getopts) */
+  GSCTP_OPT_TRANSPORT,   /**< i: gsctp_transport, open-only (gsctp
+                              extension; getopts reads it) */
+  /* Elementary options (issue 7); see docs/api.md for what each does on
+   * usrsctp and the error where usrsctp lacks it. */
+  GSCTP_OPT_DEBUG,                  /**< i: 0/1, trace option calls to stderr */
+  GSCTP_OPT_DONTROUTE,              /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_LINGER,                 /**< linger: {onoff, seconds} */
+  GSCTP_OPT_PRIORITY,               /**< i: 0 only (else GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_TOS,                    /**< i: 0..255; conn sockets only */
+  GSCTP_OPT_TCLASS,                 /**< i: 0 only (else GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_TTL,                    /**< i: GSCTP_ENOPROTOOPT */
+  GSCTP_OPT_RECVTOS,                /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_RECVTCLASS,             /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_RECVTTL,                /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_REUSEADDR,              /**< i: 0/1 (see docs/api.md) */
+  GSCTP_OPT_REUSEPORT,              /**< i: 0 only (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_REUSEPORT_LB,           /**< i: 0 only (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_EXCLUSIVEADDRUSE,       /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_HIGH_MSGQ_WATERMARK,    /**< i: GSCTP_EINVAL, as OTP's driver */
+  GSCTP_OPT_LOW_MSGQ_WATERMARK,     /**< i: GSCTP_EINVAL, as OTP's driver */
+  GSCTP_OPT_IPV6_V6ONLY,            /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_SCTP_DISABLE_FRAGMENTS, /**< i: 0/1 */
+  GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, /**< i: 0/1, inet6 sockets */
+  GSCTP_OPT_IFADDR,         /**< addr: open only, `{ifaddr, SockAddr}`: binds
+                                 addr.ip like GSCTP_OPT_IP and sets the port to
+                                 addr.port (a later GSCTP_OPT_PORT overrides) */
+  GSCTP_OPT_NETNS,          /**< str: open only, a network namespace file
+                                 (/var/run/netns/NAME, /proc/PID/ns/net):
+                                 the stack starts in it, or must run in it */
+  GSCTP_OPT_BIND_TO_DEVICE, /**< str: interface name (GSCTP_ENOPROTOOPT) */
+  /* Records (issue 7). */
+  GSCTP_OPT_SCTP_RTOINFO,               /**< rtoinfo */
+  GSCTP_OPT_SCTP_ASSOCINFO,             /**< assocparams */
+  GSCTP_OPT_SCTP_PRIMARY_ADDR,          /**< prim */
+  GSCTP_OPT_SCTP_SET_PEER_PRIMARY_ADDR, /**< setpeerprim (set only) */
+  GSCTP_OPT_SCTP_ADAPTATION_LAYER,      /**< setadaptation */
+  GSCTP_OPT_SCTP_PEER_ADDR_PARAMS,      /**< paddrparams */
+  GSCTP_OPT_SCTP_DELAYED_ACK_TIME,      /**< assoc_value */
+  GSCTP_OPT_SCTP_GET_PEER_ADDR_INFO,    /**< paddrinfo (read only; set
+                                             assoc_id and address) */
   GSCTP_OPT__COUNT
 } gsctp_optname;
+
+/**
+ * Transports (`GSCTP_OPT_TRANSPORT` at open; docs/architecture.md).
+ *
+ * GSCTP_TRANSPORT_UDP (default): SCTP over UDP (RFC 6951) through
+ * usrsctp's own UDP socket, one local UDP port per process
+ * (GSCTP_OPT_UDP_PORT / GSCTP_UDP_PORT).  INIT carries the real IP
+ * addresses: multi-homing works here.
+ *
+ * GSCTP_TRANSPORT_UDP_CONN: SCTP over UDP (RFC 6951) on a UDP socket gsctp
+ * owns, bound to the socket's `{ip, A}` (one address, or `any`) and
+ * GSCTP_OPT_UDP_PORT (default 9899; 0 = an ephemeral port; sockets asking
+ * for the same address and non-zero port share one UDP socket).  gsctp
+ * checks every datagram before the SCTP stack sees it (CRC32c, lengths,
+ * INIT parameters, verification tags) and drops what is wrong
+ * (gsctp_stack_get_stats).  The INIT carries no IP address, so an
+ * association has one peer address (no multi-homing); addresses in the
+ * API are the real IPs all the same.  The remote UDP port of a connect is
+ * GSCTP_OPT_UDP_REMOTE_PORT.  Interoperates with peers that reject
+ * usrsctp's Supported Address Types parameter (pion/sctp).
+ */
+typedef enum gsctp_transport {
+  GSCTP_TRANSPORT_UDP = 0,      /**< usrsctp's UDP encapsulation (default) */
+  GSCTP_TRANSPORT_UDP_CONN = 1, /**< gsctp-owned UDP socket over AF_CONN */
+} gsctp_transport;
 
 /** One option: gen_sctp's `{Name, Value}`. */
 typedef struct gsctp_opt {
   int name; /**< gsctp_optname */
   union {
-    int64_t i;                    /**< integers, booleans and enums */
-    gsctp_ip ip;                  /**< GSCTP_OPT_IP */
-    gsctp_initmsg initmsg;        /**< GSCTP_OPT_SCTP_INITMSG */
-    gsctp_event_subscribe events; /**< GSCTP_OPT_SCTP_EVENTS */
-    gsctp_sndrcvinfo sndrcvinfo;  /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
-    gsctp_status status;          /**< GSCTP_OPT_SCTP_STATUS */
+    int64_t i;                         /**< integers, booleans and enums */
+    gsctp_ip ip;                       /**< GSCTP_OPT_IP */
+    gsctp_initmsg initmsg;             /**< GSCTP_OPT_SCTP_INITMSG */
+    gsctp_event_subscribe events;      /**< GSCTP_OPT_SCTP_EVENTS */
+    gsctp_sndrcvinfo sndrcvinfo;       /**< GSCTP_OPT_SCTP_DEFAULT_SEND_PARAM */
+    gsctp_status status;               /**< GSCTP_OPT_SCTP_STATUS */
+    gsctp_linger linger;               /**< GSCTP_OPT_LINGER */
+    gsctp_addr addr;                   /**< GSCTP_OPT_IFADDR */
+    const char *str;                   /**< GSCTP_OPT_NETNS, _BIND_TO_DEVICE
+                                            (borrowed for the call) */
+    gsctp_rtoinfo rtoinfo;             /**< GSCTP_OPT_SCTP_RTOINFO */
+    gsctp_assocparams assocparams;     /**< GSCTP_OPT_SCTP_ASSOCINFO */
+    gsctp_prim prim;                   /**< GSCTP_OPT_SCTP_PRIMARY_ADDR */
+    gsctp_setpeerprim setpeerprim;     /**< _SCTP_SET_PEER_PRIMARY_ADDR */
+    gsctp_setadaptation setadaptation; /**< _SCTP_ADAPTATION_LAYER */
+    gsctp_paddrparams paddrparams;     /**< GSCTP_OPT_SCTP_PEER_ADDR_PARAMS */
+    gsctp_assoc_value assoc_value;     /**< GSCTP_OPT_SCTP_DELAYED_ACK_TIME */
+    gsctp_paddrinfo paddrinfo;         /**< _SCTP_GET_PEER_ADDR_INFO */
   } v;
 } gsctp_opt;
 
@@ -134,7 +220,9 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  * is not running.  The socket is bound: to every GSCTP_OPT_IP given (the
  * first with bind, the rest with bindx), or to `any`, on GSCTP_OPT_PORT
  * (default 0: a free port).  Defaults: seqpacket, inet, binary, passive,
- * every event but adaptation and authentication subscribed.
+ * every event but adaptation and authentication subscribed.  The calling
+ * thread's current owner (gsctp/owner.h) becomes the socket's
+ * controlling owner; `{active, 0}` posts `sctp_passive` to it at once.
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -143,7 +231,13 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  *   option's range (port outside 0..65535, bad type/family/mode), an
  *   option that cannot be set at open (OTP raises badarg for these).
  * GSCTP_ETYPE: a record field out of its type's range.
- * GSCTP_EOPNOTSUPP: an active mode other than false (not in this version).
+ * GSCTP_ENOPROTOOPT: an option usrsctp 0.9.5 cannot honour (tos on a
+ *   UDP socket, priority, dontroute, ttl, bind_to_device, ...; see
+ *   docs/api.md), set to anything but its neutral value.
+ * GSCTP_ENOENT, GSCTP_EOPNOTSUPP, GSCTP_EPERM: GSCTP_OPT_NETNS names no
+ *   file, or a namespace other than the one the process's stack already
+ *   runs in, or one the process may not enter (the first open with netns
+ *   starts the stack inside the namespace).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
@@ -185,8 +279,12 @@ GSCTP_EXTERN int gsctp_listen(gsctp_sock sock, int backlog);
  * While waiting, items that are not this association's assoc_change
  * (data or events of other associations) are kept and returned by later
  * gsctp_recv() calls in order, rather than consumed as OTP's passive
- * connect does (see docs/api.md).  After a timeout the attempt goes on,
- * as in OTP: its eventual assoc_change is delivered by gsctp_recv().
+ * connect does (see docs/api.md).  On an active socket the wait is a
+ * selective receive of the association's `sctp_assoc_change` message
+ * from the socket's owner: other messages stay queued, and
+ * `{active, once}` is re-armed afterwards, as in OTP.  After a timeout
+ * the attempt goes on, as in OTP: its eventual assoc_change is delivered
+ * later (by gsctp_recv() or as a message).
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -224,7 +322,10 @@ GSCTP_EXTERN int gsctp_connect_init(gsctp_sock sock, const gsctp_ip *ip,
  * the |nips| addresses |ips|, all on |port| (`gen_sctp:connectx_init/4`),
  * and stores the new association's id in |*passoc_id| (may be NULL).
  * The outcome arrives as an `sctp_assoc_change` with that id.
- * Errors as gsctp_connect_init(); GSCTP_EBADARG also for |nips| 0.
+ * Errors as gsctp_connect_init(), except that an address of another
+ * family than the socket's is GSCTP_EBADARG (OTP raises badarg when an
+ * address of connectx_init does not resolve); GSCTP_EBADARG also for
+ * |nips| 0.
  */
 GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
                                      size_t nips, int port,
@@ -232,11 +333,29 @@ GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
                                      uint32_t *passoc_id);
 
 /**
+ * `gsctp_connectx_init_addrs` is the sockaddr-list form
+ * `gen_sctp:connectx_init(S, SockAddrs, Opts)`: it starts one association
+ * with a peer reachable at the |naddrs| addresses |addrs| (borrowed), each
+ * with its own port field.  As OTP's code (not its documentation, which
+ * asks for one common port), the port of the association is the LAST
+ * non-zero port of the list; entries with port 0 or another port are
+ * rewritten to it.  Stores the association id in |*passoc_id| (may be
+ * NULL); the outcome arrives as an `sctp_assoc_change` with that id.
+ * Errors as gsctp_connectx_init(); GSCTP_EBADARG also for NULL |addrs|,
+ * |naddrs| 0 or every port 0 (OTP raises badarg for these), GSCTP_ENOMEM.
+ */
+GSCTP_EXTERN int gsctp_connectx_init_addrs(gsctp_sock sock,
+                                           const gsctp_addr *addrs,
+                                           size_t naddrs, const gsctp_opt *opts,
+                                           size_t nopts, uint32_t *passoc_id);
+
+/**
  * `gsctp_send` sends |datalen| bytes of |data| (borrowed) on |stream| of
  * association |assoc_id| (`gen_sctp:send/4`), with the flags, ppid,
  * context and timetolive of the association's default send parameters
- * (sctp_default_send_param).  Blocks while the send buffer is full; the
- * message is never lost or truncated.
+ * (sctp_default_send_param).  Blocks while the send buffer is full (or
+ * returns GSCTP_EAGAIN with `{non_block_send, true}`); the message is
+ * never lost or truncated.
  *
  * This function returns 0 if it succeeds, or one of the following
  * negative error codes:
@@ -245,6 +364,7 @@ GSCTP_EXTERN int gsctp_connectx_init(gsctp_sock sock, const gsctp_ip *ips,
  * GSCTP_EINVAL: |stream| beyond the association's outbound streams.
  * GSCTP_EPIPE: no such association (unknown, or finished).
  * GSCTP_EMSGSIZE: larger than the stack can queue at all.
+ * GSCTP_EAGAIN: the send buffer is full and non_block_send is set.
  * GSCTP_ECLOSED, or an errno code from usrsctp.
  */
 GSCTP_EXTERN int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
@@ -277,7 +397,7 @@ GSCTP_EXTERN int gsctp_send_sri(gsctp_sock sock, const gsctp_sndrcvinfo *sri,
  *   `sctp_remote_error` or `sctp_pdapi_event` (OTP returns these as
  *   `{error, {Addr, Anc, Record}}`); |*pitem| is filled and must be freed.
  * GSCTP_ETIMEOUT: nothing arrived in time.
- * GSCTP_EINVAL: |timeout_ms| below -1.
+ * GSCTP_EINVAL: |timeout_ms| below -1, or |sock| is active.
  * GSCTP_EALREADY: another thread is already waiting on |sock|.
  * GSCTP_ECLOSED: |sock| is closed, or was closed while waiting.
  * GSCTP_EBADARG: |pitem| NULL.
@@ -315,8 +435,11 @@ GSCTP_EXTERN const char *gsctp_error_string(int code);
  * default, not the current value.  Stops at the first failure.
  *
  * Returns 0, GSCTP_EINVAL (unknown option, open-only or read-only option,
- * bad value), GSCTP_ETYPE (record field out of range), GSCTP_EOPNOTSUPP
- * (an active mode other than false), GSCTP_ECLOSED, or an errno code.
+ * bad value, both flags of a sctp_peer_addr_params pair, an {active, N}
+ * count leaving -32768..32767), GSCTP_ETYPE (record field out of range,
+ * or a required one unset), GSCTP_ENOPROTOOPT (an option usrsctp 0.9.5
+ * cannot honour, see docs/api.md), GSCTP_ECLOSED, or an errno code from
+ * usrsctp (e.g. GSCTP_EINVAL for an unknown association or address).
  */
 GSCTP_EXTERN int gsctp_setopts(gsctp_sock sock, const gsctp_opt *opts,
                                size_t nopts);
@@ -367,6 +490,83 @@ GSCTP_EXTERN int gsctp_port(gsctp_sock sock);
  * until the thread's next gsctp call.
  */
 GSCTP_EXTERN const char *gsctp_error_detail(void);
+
+/* ---- active modes, peeloff, accept, statistics (issue 7, owners) ---- */
+
+/**
+ * Values of GSCTP_OPT_ACTIVE.  `{active, false}` is 0, `true` 1, `once`
+ * 2, and `{active, N}` (-32768 <= N <= 32767) is GSCTP_ACTIVE_N(N); getopts
+ * returns GSCTP_ACTIVE_N(Count) in that mode (`{active, Count}`).  Note
+ * that `{active, 0}` (GSCTP_ACTIVE_N(0)) is not `false`: it makes the
+ * socket passive and posts `{sctp_passive, S}`.
+ */
+#define GSCTP_ACTIVE_FALSE 0
+#define GSCTP_ACTIVE_TRUE 1
+#define GSCTP_ACTIVE_ONCE 2
+#define GSCTP_ACTIVE_N_BASE ((int64_t)1 << 32)
+#define GSCTP_ACTIVE_N(n) (GSCTP_ACTIVE_N_BASE + (int64_t)(n))
+/** Is the GSCTP_OPT_ACTIVE value |v| an `{active, N}`? */
+#define GSCTP_ACTIVE_IS_N(v)                                                   \
+  ((v) >= GSCTP_ACTIVE_N_BASE - 2147483648LL &&                                \
+   (v) <= GSCTP_ACTIVE_N_BASE + 2147483647LL)
+/** The N (or Count) of an `{active, N}` value. */
+#define GSCTP_ACTIVE_COUNT(v) ((int64_t)(v)-GSCTP_ACTIVE_N_BASE)
+
+/**
+ * `gsctp_peeloff` branches association |assoc_id| of the one-to-many
+ * socket |sock| off into a new one-to-one (stream) socket, stored in
+ * |*pnew| (`gen_sctp:peeloff/2`).  The calling thread's current owner
+ * controls the new socket, which starts passive; it inherits mode,
+ * buffer, non_block_send, debug, reuseaddr, sndbuf, recbuf,
+ * sctp_nodelay, linger and the event subscriptions (priority is always
+ * 0 in usrsctp).  The association's traffic and events then go to the
+ * new socket only.
+ *
+ * Returns 0, GSCTP_EBADARG (NULL |pnew|, handle 0: OTP's
+ * function_clause), GSCTP_ECLOSED, GSCTP_EINVAL (unknown association, or
+ * |sock| is a stream socket), GSCTP_ENOMEM, or an errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id,
+                               gsctp_sock *pnew);
+
+/**
+ * `gsctp_accept` waits up to |timeout_ms| (GSCTP_INFINITY, 0 to poll) for
+ * an association on the listening stream (one-to-one) socket |sock| and
+ * stores a new connected stream socket for it in |*pnew|, controlled by
+ * the calling thread's current owner and passive (a gsctp extension:
+ * gen_sctp has no accept; its stream-socket servers use peeloff).
+ *
+ * Returns 0, GSCTP_ETIMEOUT, GSCTP_EINVAL (|sock| is not a listening
+ * stream socket, or |timeout_ms| below -1), GSCTP_ECLOSED (also when
+ * closed while waiting), GSCTP_EBADARG (NULL |pnew|), GSCTP_ENOMEM, or an
+ * errno code from usrsctp.
+ */
+GSCTP_EXTERN int gsctp_accept(gsctp_sock sock, int timeout_ms,
+                              gsctp_sock *pnew);
+
+/**
+ * Counters of `inet:getstat/2`.  recv_* count every piece read from the
+ * stack (data and notifications, as recvmsg calls do in OTP), send_*
+ * every message handed to the stack (eof and abort included).  *_avg is
+ * *_oct / *_cnt, rounded down.
+ */
+typedef struct gsctp_stat {
+  uint64_t recv_cnt; /**< pieces received */
+  uint64_t recv_oct; /**< bytes received */
+  uint64_t recv_max; /**< largest piece */
+  uint64_t recv_avg; /**< average piece */
+  uint64_t send_cnt; /**< messages sent */
+  uint64_t send_oct; /**< bytes sent */
+  uint64_t send_max; /**< largest message */
+  uint64_t send_avg; /**< average message */
+} gsctp_stat;
+
+/**
+ * `gsctp_getstat` copies the counters of |sock| into |*pstat|
+ * (`inet:getstat/2`).  Returns 0, GSCTP_EBADARG (NULL |pstat|), or
+ * GSCTP_ECLOSED.
+ */
+GSCTP_EXTERN int gsctp_getstat(gsctp_sock sock, gsctp_stat *pstat);
 
 #ifdef __cplusplus
 }

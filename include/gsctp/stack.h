@@ -12,6 +12,9 @@
  *  - UDP encapsulation (RFC 6951) through usrsctp's own UDP socket, one
  *    local UDP port per process (GSCTP_UDP_PORT, default 9899; 0 picks a
  *    free port);
+ *  - UDP encapsulation (RFC 6951) on UDP sockets gsctp owns, per socket
+ *    (GSCTP_TRANSPORT_UDP_CONN, gsctp/sctp.h), reaching usrsctp through
+ *    AF_CONN; every datagram is checked first (the udpconn_* counters);
  *  - AF_CONN links (see gsctp/link.h): in-memory links and user links.
  */
 #ifndef GSCTP_STACK_H
@@ -37,6 +40,12 @@ typedef struct gsctp_stack_config {
   /** Nonzero: run without any UDP encapsulation socket (AF_CONN links
    *  only).  Default 0. */
   int no_udp;
+  /** Nonzero: start usrsctp with usrsctp_init_nothreads(): no timer and
+   *  no UDP threads (implies |no_udp|).  Timers then run only when the
+   *  caller calls gsctp_stack_handle_timers(), so time is virtual; used
+   *  by the conformance runner.  usrsctp still runs its iterator thread,
+   *  so link output functions may be called from it.  Default 0. */
+  int nothreads;
 } gsctp_stack_config;
 
 /**
@@ -94,6 +103,20 @@ GSCTP_EXTERN int gsctp_stack_udp_port(void);
  */
 GSCTP_EXTERN int gsctp_stack_shutdown(int timeout_ms);
 
+/**
+ * `gsctp_stack_handle_timers` advances the timers of a stack started with
+ * |nothreads| by |elapsed_ms| milliseconds and runs every timer that
+ * expires (retransmissions, delayed SACK, heartbeats, ...).  Must not be
+ * called from a link output function.
+ *
+ * This function returns 0 if it succeeds, or one of the following
+ * negative error codes:
+ *
+ * GSCTP_ENOTCONN: the stack is not running.
+ * GSCTP_EINVAL: the stack runs its own timer thread (not |nothreads|).
+ */
+GSCTP_EXTERN int gsctp_stack_handle_timers(uint32_t elapsed_ms);
+
 /** Counters from the stack (usrsctp's own statistics). */
 typedef struct gsctp_stack_stats {
   /** SCTP packets received (all transports). */
@@ -108,6 +131,42 @@ typedef struct gsctp_stack_stats {
   uint64_t out_of_the_blue;
   /** DATA chunks retransmitted on timeout or fast retransmit. */
   uint64_t retransmits;
+  /* The udp_conn transport (GSCTP_TRANSPORT_UDP_CONN): gsctp checks every
+   * datagram before usrsctp sees it; drops are counted here, not in
+   * the usrsctp counters above (docs/architecture.md). */
+  /** udp_conn: datagrams read from gsctp's UDP sockets. */
+  uint64_t udpconn_datagrams_in;
+  /** udp_conn: datagrams sent. */
+  uint64_t udpconn_datagrams_out;
+  /** udp_conn: sends that failed (a loss, which SCTP recovers). */
+  uint64_t udpconn_send_errors;
+  /** udp_conn: dropped for a wrong CRC32c. */
+  uint64_t udpconn_drop_checksum;
+  /** udp_conn: dropped as malformed (short, bad chunk length, bundling,
+   *  INIT with a non-zero or other packets with a zero tag). */
+  uint64_t udpconn_drop_malformed;
+  /** udp_conn: INIT/INIT-ACK dropped for bad parameters (a parameter
+   *  length of 0 or past the chunk, 0 streams, tag 0, incomplete AUTH). */
+  uint64_t udpconn_drop_init;
+  /** udp_conn: dropped for a verification tag the association does not
+   *  use (RFC 9260 8.5). */
+  uint64_t udpconn_drop_vtag;
+  /** udp_conn: dropped as coming from a remote UDP address that has no
+   *  association (and not an INIT), or an INIT to a port the receiving
+   *  UDP socket does not serve. */
+  uint64_t udpconn_drop_unknown;
+  /** udp_conn: INITs from new remotes refused (too many per socket). */
+  uint64_t udpconn_drop_limit;
+  /** udp_conn: INITs for a port that does not listen (answered with an
+   *  ABORT, as RFC 9260 8.4 says). */
+  uint64_t udpconn_no_listener;
+  /** udp_conn: remote UDP ports updated from a valid packet (RFC 6951
+   *  5.4, e.g. a NAT rebinding). */
+  uint64_t udpconn_port_moves;
+  /** udp_conn: remote addresses (AF_CONN handles) now. */
+  uint64_t udpconn_handles;
+  /** udp_conn: local UDP sockets now. */
+  uint64_t udpconn_endpoints;
 } gsctp_stack_stats;
 
 /**

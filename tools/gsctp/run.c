@@ -158,14 +158,12 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   int rv;
 
   memset(s, 0, sizeof(*s));
-  if (o->transport == TRANSPORT_UDP_CONN) {
-    fprintf(stderr, "gsctp: --transport udp-conn is not available in this "
-                    "build (only udp)\n");
-    return CLI_EXIT_USAGE;
-  }
-
   gsctp_stack_config_default(&cfg);
-  if (o->udp_port >= 0) {
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    /* --udp-port is the socket's own UDP port; usrsctp's UDP socket is
+     * not used: let it take any free port. */
+    cfg.udp_port = 0;
+  } else if (o->udp_port >= 0) {
     cfg.udp_port = o->udp_port;
   }
   rv = gsctp_stack_start(&cfg);
@@ -176,7 +174,7 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   }
   s->udp_port = gsctp_stack_udp_port();
 
-  if (o->pcap != NULL &&
+  if (o->pcap != NULL && o->transport != TRANSPORT_UDP_CONN &&
       cli_capture_start(&s->cap, o->pcap, o->pcap_if, s->udp_port) != 0) {
     gsctp_stack_shutdown(SHUTDOWN_MS);
     return CLI_EXIT_SETUP;
@@ -195,6 +193,16 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   opts[n].name = GSCTP_OPT_PORT;
   opts[n].v.i = o->port;
   n++;
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    opts[n].name = GSCTP_OPT_TRANSPORT;
+    opts[n].v.i = GSCTP_TRANSPORT_UDP_CONN;
+    n++;
+    if (o->udp_port >= 0) {
+      opts[n].name = GSCTP_OPT_UDP_PORT;
+      opts[n].v.i = o->udp_port;
+      n++;
+    }
+  }
   if (o->remote_udp > 0) {
     opts[n].name = GSCTP_OPT_UDP_REMOTE_PORT;
     opts[n].v.i = o->remote_udp;
@@ -225,6 +233,22 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
     cli_capture_stop(s->cap);
     gsctp_stack_shutdown(SHUTDOWN_MS);
     return CLI_EXIT_SETUP;
+  }
+  if (o->transport == TRANSPORT_UDP_CONN) {
+    gsctp_opt q;
+    size_t nread = 0;
+
+    memset(&q, 0, sizeof(q));
+    q.name = GSCTP_OPT_UDP_PORT;
+    if (gsctp_getopts(s->sock, &q, 1, &nread) == 0 && nread == 1) {
+      s->udp_port = (int)q.v.i;
+    }
+    if (o->pcap != NULL &&
+        cli_capture_start(&s->cap, o->pcap, o->pcap_if, s->udp_port) != 0) {
+      gsctp_close(s->sock);
+      gsctp_stack_shutdown(SHUTDOWN_MS);
+      return CLI_EXIT_SETUP;
+    }
   }
   return 0;
 }
@@ -468,8 +492,9 @@ int cli_run_server(const cli_opts *o) {
   } else {
     snprintf(ipbuf, sizeof(ipbuf), "any");
   }
-  printf("%s: listening on %s:%d udp-port %d transport udp\n", who, ipbuf,
-         gsctp_port(sv.s.sock), sv.s.udp_port);
+  printf("%s: listening on %s:%d udp-port %d transport %s\n", who, ipbuf,
+         gsctp_port(sv.s.sock), sv.s.udp_port,
+         o->transport == TRANSPORT_UDP_CONN ? "udp-conn" : "udp");
 
   show = !o->quiet;
   while (!stop_signal && !(o->assocs > 0 && sv.ended >= o->assocs)) {
