@@ -15,7 +15,7 @@
 
 GSCTP_DEPS_PACKAGES="build-essential cmake pkg-config libusrsctp-dev \
 libpcap-dev libcriterion-dev tshark tcpdump python3-scapy iproute2 \
-clang-format git"
+clang-format git golang-go golang-github-pion-sctp-dev nodejs"
 
 # gsctp_deps_missing prints the packages of $GSCTP_DEPS_PACKAGES that are
 # not installed, one per line.

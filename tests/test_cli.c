@@ -169,6 +169,7 @@ ParameterizedTestParameters(cli, bad_command_lines_exit_2) {
     {{"client", "--remote-port", "5000", "--count", "-1"}},
     {{"client", "--remote-port", "5000", "--streams", "8", "--ostreams"}},
     {{"client", "--remote-port", "5000", "--echo"}},
+    {{"client", "--remote-port", "5000", "--linger", "-5"}},
   };
 
   return cr_make_param_array(struct usage_case, cases,

@@ -206,15 +206,19 @@ udp.bind(localUdp.port, localUdp.address, () => {
   if (mode === 'server') {
     let n = 0
     let bytes = 0
+    const echoes = []
     a.onData = (sid, ppid, data) => {
       n++
       bytes += data.length
       if (echo && !ended) {
-        a.send(sid, ppid, unorderedOdd && sid % 2 === 1, Buffer.from(data)).catch(e => out(`echo: ${e.message}`))
+        echoes.push(a.send(sid, ppid, unorderedOdd && sid % 2 === 1, Buffer.from(data))
+          .catch(e => out(`echo: ${e.message}`)))
       }
       if (endAfter && n === endAfter) {
         out(`${n} messages (${bytes} bytes); ending: ${end}`)
-        finish(end).catch(e => fail(`${end}: ${e.message}`))
+        // The echoes first: npm sctp sends no queued DATA once SHUTDOWN
+        // was asked for (docs/interop.md).
+        Promise.all(echoes).then(() => finish(end)).catch(e => fail(`${end}: ${e.message}`))
       }
     }
     a.onUp = () => { out('association up'); stateNote = `up, ${n} messages` }

@@ -64,6 +64,7 @@ typedef struct cli_opts {
   int maxseg;         /* 0 = path MTU */
   int nodelay;        /* 1 = Nagle off */
   int64_t timeout_ms; /* overall deadline, -1 = none */
+  int linger_ms;      /* wait before ending an association */
   int verbose;
   int quiet;
   const char *pcap;

@@ -45,6 +45,9 @@ static const char common_help[] =
   "  --nodelay            turn Nagle's algorithm off (sctp_nodelay)\n"
   "Running:\n"
   "  --timeout MS         give up after MS milliseconds (exit status 1)\n"
+  "  --linger MS          wait MS milliseconds before ending an association\n"
+  "                       (--end), so that the last DATA is acknowledged\n"
+  "                       by a SACK rather than only by the SHUTDOWN\n"
   "  --pcap FILE          capture this process's UDP encapsulation traffic\n"
   "                       into FILE with libpcap (needs root)\n"
   "  --pcap-if IFACE      interface to capture on (default any)\n"
@@ -179,6 +182,7 @@ enum {
   OPT_ECHO,
   OPT_END_AFTER,
   OPT_ASSOCS,
+  OPT_LINGER,
 };
 
 #define ALL (CMD_SERVER | CMD_CLIENT | CMD_SINK)
@@ -215,6 +219,7 @@ static const struct {
   {OPT_ECHO, CMD_SERVER},
   {OPT_END_AFTER, SRV},
   {OPT_ASSOCS, SRV},
+  {OPT_LINGER, ALL},
   {'v', ALL},
   {'q', ALL},
   {'h', ALL},
@@ -247,6 +252,7 @@ static const struct option long_options[] = {
   {"echo", no_argument, NULL, OPT_ECHO},
   {"end-after", required_argument, NULL, OPT_END_AFTER},
   {"assocs", required_argument, NULL, OPT_ASSOCS},
+  {"linger", required_argument, NULL, OPT_LINGER},
   {"verbose", no_argument, NULL, 'v'},
   {"quiet", no_argument, NULL, 'q'},
   {"help", no_argument, NULL, 'h'},
@@ -548,6 +554,12 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char *cmd) {
       break;
     case OPT_ECHO:
       o->echo = 1;
+      break;
+    case OPT_LINGER:
+      if (parse_num(optarg, 0, 600000, &v) != 0) {
+        return usage_error(cmd, "--linger needs 0..600000 ms, not %s", optarg);
+      }
+      o->linger_ms = (int)v;
       break;
     case OPT_END_AFTER:
     case OPT_ASSOCS:

@@ -295,7 +295,8 @@ typedef struct srv_assoc {
   uint64_t bytes;
   int64_t t_up;
   int64_t t_last;
-  int ending; /* we asked for its end */
+  int ending;     /* we asked for its end */
+  int64_t end_at; /* when to end it (--end-after with --linger), 0 = no */
   int ended;
 } srv_assoc;
 
@@ -397,6 +398,8 @@ static void srv_event(server *sv, const gsctp_item *it) {
   }
 }
 
+static void srv_end_due(server *sv);
+
 static void srv_data(server *sv, const gsctp_item *it) {
   const cli_opts *o = sv->o;
   srv_assoc *a = srv_find(sv, (uint32_t)it->anc.assoc_id);
@@ -428,7 +431,26 @@ static void srv_data(server *sv, const gsctp_item *it) {
         it->datalen, it->anc.assoc_id, it->anc.stream, gsctp_err_name(rv));
     }
   }
-  if (o->end_after > 0 && a->msgs == o->end_after && !a->ending) {
+  if (o->end_after > 0 && a->msgs == o->end_after && !a->ending &&
+      a->end_at == 0) {
+    a->end_at = cli_now_ms() + o->linger_ms;
+    srv_end_due(sv);
+  }
+}
+
+/* srv_end_due ends every association whose --end-after time has come. */
+static void srv_end_due(server *sv) {
+  const cli_opts *o = sv->o;
+  int64_t now = cli_now_ms();
+  size_t i;
+  int rv;
+
+  for (i = 0; i < sv->nas; ++i) {
+    srv_assoc *a = &sv->as[i];
+
+    if (a->ended || a->ending || a->end_at == 0 || a->end_at > now) {
+      continue;
+    }
     a->ending = 1;
     rv = o->end == END_ABORT ? gsctp_abort(sv->s.sock, &a->up)
                              : gsctp_eof(sv->s.sock, &a->up);
@@ -490,8 +512,9 @@ int cli_run_server(const cli_opts *o) {
       }
       step = left < step ? (int)left : step;
     }
+    srv_end_due(&sv);
     memset(&it, 0, sizeof(it));
-    rv = gsctp_recv(sv.s.sock, step, &it);
+    rv = gsctp_recv(sv.s.sock, o->linger_ms > 0 && step > 20 ? 20 : step, &it);
     if (rv == GSCTP_ETIMEOUT) {
       continue;
     }
@@ -929,6 +952,9 @@ int cli_run_client(const cli_opts *o) {
   pthread_mutex_unlock(&c.mu);
 
   if (!c.fail[0] && (o->end == END_SHUTDOWN || o->end == END_ABORT)) {
+    if (o->linger_ms > 0) {
+      sleep_ms(o->linger_ms);
+    }
     rv = o->end == END_ABORT ? gsctp_abort(c.s.sock, &c.up)
                              : gsctp_eof(c.s.sock, &c.up);
     if (rv != 0) {
