@@ -249,7 +249,45 @@ def bug_bad_crc_answered(cs):
     return None
 
 
+def bug_shutdown_tsn(cs):
+    """The peer's SHUTDOWN acknowledges a TSN we never sent: its own."""
+    ours = set(c['tsn'] for c in cs if c['side'] == 'ours'
+               and c['type'] == DATA and 'tsn' in c)
+    peer = set(c['tsn'] for c in cs if c['side'] == 'peer'
+               and c['type'] == DATA and 'tsn' in c)
+    for c in cs:
+        if c['side'] == 'peer' and c['type'] == SHUTDOWN and 'cumack' in c \
+                and c['cumack'] not in ours and c['cumack'] in peer:
+            return ('the peer\'s SHUTDOWN (frame %d) carries Cumulative TSN '
+                    'Ack %d, a TSN the peer itself sent, not one of ours '
+                    '(%s)' % (c['frame'], c['cumack'],
+                              '%d..%d' % (min(ours), max(ours)) if ours
+                              else 'none'))
+    return None
+
+
+def bug_shutdown_pending(cs):
+    """The peer sent SHUTDOWN before all the messages it echoes: its last
+    ordered SSN on a stream is below ours."""
+    ours, peer = messages(cs, 'ours'), messages(cs, 'peer')
+    shut = [c for c in cs if c['side'] == 'peer' and c['type'] == SHUTDOWN]
+    if not shut or not ours:
+        return None
+    late = [c for c in cs if c['side'] == 'peer' and c['type'] == DATA
+            and c['frame'] > shut[0]['frame']]
+    if late:
+        return None
+    missing = sorted(k for k in ours if k not in peer)
+    if not missing:
+        return None
+    return ('the peer sent SHUTDOWN (frame %d) and no DATA after it, but '
+            'never sent the echo of our stream %d SSN %d (%d echoes missing)'
+            % (shut[0]['frame'], missing[0][0], missing[0][1], len(missing)))
+
+
 DETECTORS = {
+    'pion-shutdown-tsn': bug_shutdown_tsn,
+    'pion-shutdown-pending': bug_shutdown_pending,
     'pion-init-param': bug_init_param,
     'shutdown-cumack': bug_shutdown_cumack,
     'npm-sctp-reassembly': bug_echo_mismatch,
