@@ -1450,6 +1450,29 @@ static int bind_socket(struct socket *so, const struct open_args *a) {
   return 0;
 }
 
+/* Gives the new socket |so| to |s|, makes the calling thread's owner its
+ * controlling owner, enters it in the handle table and installs the
+ * upcall.  On failure |so| is closed and |s| freed. */
+static int sock_register(gsctp_sockimpl *s, struct socket *so) {
+  int rv;
+
+  s->so = so;
+  s->owner = gsctp_owner_self_ref();
+  if (s->owner == NULL) {
+    usrsctp_close(so);
+    sock_free(s);
+    return GSCTP_ENOMEM;
+  }
+  rv = table_insert(s);
+  if (rv != 0) {
+    usrsctp_close(so);
+    sock_free(s);
+    return rv;
+  }
+  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
+  return 0;
+}
+
 int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   struct open_args a;
   gsctp_sockimpl *s;
@@ -1520,20 +1543,10 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     sock_free(s);
     return rv;
   }
-  s->so = so;
-  s->owner = gsctp_owner_self_ref();
-  if (s->owner == NULL) {
-    usrsctp_close(so);
-    sock_free(s);
-    return GSCTP_ENOMEM;
-  }
-  rv = table_insert(s);
+  rv = sock_register(s, so);
   if (rv != 0) {
-    usrsctp_close(so);
-    sock_free(s);
     return rv;
   }
-  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
 
   rv = gsctp_opts_init_socket(s);
   if (rv == 0) {
@@ -2140,20 +2153,10 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
     sock_free(s);
     return GSCTP_ENOMEM;
   }
-  s->so = so;
-  s->owner = gsctp_owner_self_ref();
-  if (s->owner == NULL) {
-    usrsctp_close(so);
-    sock_free(s);
-    return GSCTP_ENOMEM;
-  }
-  rv = table_insert(s);
+  rv = sock_register(s, so);
   if (rv != 0) {
-    usrsctp_close(so);
-    sock_free(s);
     return rv;
   }
-  usrsctp_set_upcall(so, sock_upcall, (void *)(uintptr_t)s->handle);
   *ps = s;
   return 0;
 }

@@ -1051,89 +1051,12 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
 }
 
 /*
- * Send batching.  What usrsctp sends while the receive thread feeds it
- * a batch of datagrams (SACKs, and the DATA they release) is queued and
- * sent with sendmmsg once the batch is done: one system call for many
- * datagrams.  Only the receive thread queues (t_txq is set there);
- * other threads send at once.
+ * Every datagram goes out at once, from the thread usrsctp sends it on.
+ * (Queuing what the receive thread's usrsctp calls send, for one
+ * sendmmsg per batch, was tried: it reordered packets against those sent
+ * at the same time from usrsctp's timer thread, so that a SACK could
+ * leave after a later one, and it showed no measurable gain here.)
  */
-struct txent {
-  gsctp_udp_ep *ep;
-  int fd, family, use_src;
-  uint8_t tos;
-  struct sockaddr_storage to, src;
-  socklen_t tolen;
-  size_t len;
-};
-
-struct txq {
-  int n;
-  struct txent e[BATCH];
-  struct mmsghdr mm[BATCH];
-  struct iovec iov[BATCH];
-  uint8_t data[BATCH][DGRAM_MAX];
-};
-
-static _Thread_local struct txq *t_txq;
-
-static void txq_flush(struct txq *q) {
-  uint64_t sent = 0, errs = 0;
-  int i = 0, k;
-
-  while (i < q->n) {
-    struct txent *e = &q->e[i];
-    int j = i, off = 0;
-
-    if (e->tos != 0 || e->use_src) {
-      ssize_t r = send_one(e->fd, e->family, q->data[i], e->len,
-                           (const struct sockaddr *)&e->to, e->tolen, e->tos,
-                           e->use_src ? &e->src : NULL);
-      if (r < 0) {
-        errs++;
-      } else {
-        sent++;
-      }
-      i++;
-      continue;
-    }
-    while (j < q->n && q->e[j].fd == e->fd && q->e[j].tos == 0 &&
-           !q->e[j].use_src) {
-      memset(&q->mm[j], 0, sizeof(q->mm[j]));
-      q->iov[j].iov_base = q->data[j];
-      q->iov[j].iov_len = q->e[j].len;
-      q->mm[j].msg_hdr.msg_iov = &q->iov[j];
-      q->mm[j].msg_hdr.msg_iovlen = 1;
-      q->mm[j].msg_hdr.msg_name = &q->e[j].to;
-      q->mm[j].msg_hdr.msg_namelen = q->e[j].tolen;
-      j++;
-    }
-    while (off < j - i) {
-      int r = sendmmsg(e->fd, &q->mm[i + off], (unsigned)(j - i - off),
-                       MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (r <= 0) {
-        errs++; /* this one is lost; SCTP recovers */
-        off++;
-      } else {
-        sent += (uint64_t)r;
-        off += r;
-      }
-    }
-    i = j;
-  }
-  pthread_mutex_lock(&g_mu);
-  g_st.datagrams_out += sent;
-  g_st.send_errors += errs;
-  for (k = 0; k < q->n; ++k) {
-    gsctp_udp_ep *ep = q->e[k].ep;
-    ep->inflight--;
-    if (ep->closing) {
-      ep_close_fd_locked(ep);
-    }
-  }
-  pthread_mutex_unlock(&g_mu);
-  q->n = 0;
-}
-
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   const uint8_t *p = buf;
   struct sockaddr_storage remote, local;
@@ -1184,27 +1107,6 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   if (tap != NULL) {
     tap(1, (const struct sockaddr *)&local, (const struct sockaddr *)&remote,
         buf, len);
-  }
-  if (t_txq != NULL && len <= DGRAM_MAX) {
-    struct txq *q = t_txq;
-    struct txent *e;
-
-    if (q->n == BATCH) {
-      txq_flush(q);
-    }
-    e = &q->e[q->n];
-    e->ep = ep;
-    e->fd = fd;
-    e->family = family;
-    e->use_src = use_src;
-    e->tos = tos;
-    e->to = remote;
-    e->tolen = rlen;
-    e->src = local;
-    e->len = len;
-    memcpy(q->data[q->n], buf, len);
-    q->n++;
-    return 1; /* ep->inflight is dropped by txq_flush */
   }
   n = send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
                tos, use_src ? &local : NULL);
@@ -1479,9 +1381,6 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
       rx_one(ep, fd, rb->data[i], rb->msgs[i].msg_len, &rb->from[i],
              wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL);
     }
-    if (t_txq != NULL && t_txq->n > 0) {
-      txq_flush(t_txq);
-    }
     if (n < BATCH) {
       break;
     }
@@ -1497,13 +1396,7 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
 
 static void *rx_thread(void *arg) {
   struct rxbuf *rb = malloc(sizeof(*rb));
-  struct txq *tq = malloc(sizeof(*tq));
   int64_t next_sweep = now_ms();
-
-  if (tq != NULL) {
-    tq->n = 0;
-    t_txq = tq;
-  }
 
   (void)arg;
   for (;;) {
@@ -1533,14 +1426,6 @@ static void *rx_thread(void *arg) {
       sweep();
       next_sweep = now_ms() + interval;
     }
-    if (tq != NULL && tq->n > 0) {
-      txq_flush(tq); /* e.g. what a usrsctp_close in the sweep sent */
-    }
-  }
-  if (tq != NULL) {
-    txq_flush(tq);
-    t_txq = NULL;
-    free(tq);
   }
   free(rb);
   return NULL;

@@ -3,7 +3,9 @@
  * processes the way scripts/demo runs them: the gen_sctp documentation's
  * server and client, and the connect_init client against two servers.
  * Each process gets its own free UDP encapsulation port and everything
- * is bound to 127.0.0.1.
+ * is bound to 127.0.0.1.  Also: every C snippet of docs/api.md's guide
+ * is in example_guide.c (which is compiled and run), and every test the
+ * conformance table of docs/api.md cites exists.
  */
 #include <criterion/criterion.h>
 
@@ -314,4 +316,104 @@ Test(examples, guide_runs) {
   rc = proc_exit(&p, 4 * TS_WAIT_MS);
   cr_assert_eq(rc, 0, "example_guide exit %d:\n%s", rc, p.out);
   cr_assert_not_null(strstr(p.out, "all steps ok"), "%s", p.out);
+}
+
+/* docs/api.md's "Conformance to the reference": every test the table
+ * cites exists, and the counts it states match its rows. */
+
+static int cites_test(const char *src, const char *file, const char *ref) {
+  char path[1024], needle[256];
+  const char *slash = strchr(ref, '/');
+  size_t len;
+  char *text;
+  int found;
+
+  if (slash == NULL || strchr(ref, '*') != NULL) {
+    return 1; /* a wildcard: not checked */
+  }
+  snprintf(path, sizeof(path), "%s/tests/%s", src, file);
+  text = read_file(path, &len);
+  snprintf(needle, sizeof(needle), "%.*s, %s)", (int)(slash - ref), ref,
+           slash + 1);
+  found = strstr(text, needle) != NULL;
+  snprintf(needle, sizeof(needle), "%.*s, %s,", (int)(slash - ref), ref,
+           slash + 1);
+  found = found || strstr(text, needle) != NULL;
+  free(text);
+  return found;
+}
+
+Test(examples, conformance_table_cites_existing_tests) {
+  const char *src = getenv("GSCTP_SOURCE_DIR");
+  char path[1024], file[128] = "";
+  char *doc, *sec, *end, *line;
+  size_t len, refs = 0, rows = 0, done = 0, dev = 0, untested = 0;
+  unsigned cd = 0, cv = 0, cu = 0;
+
+  cr_assert_not_null(src, "GSCTP_SOURCE_DIR is not set (run through ctest)");
+  snprintf(path, sizeof(path), "%s/docs/api.md", src);
+  doc = read_file(path, &len);
+  sec = strstr(doc, "\n## Conformance to the reference\n");
+  cr_assert_not_null(sec, "docs/api.md has no conformance section");
+  sec += 1;
+  end = strstr(sec + 3, "\n## ");
+  if (end != NULL) {
+    *end = '\0';
+  }
+  cr_assert_not_null(strstr(sec, "Count: "));
+  cr_assert_eq(sscanf(strstr(sec, "Count: "),
+                      "Count: %u rules done, %u deviations,\n%u untested", &cd,
+                      &cv, &cu),
+               3, "the Count: line is not in the expected form");
+  for (line = strtok(sec, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+    char *p, *last;
+
+    if (strncmp(line, "| ", 2) != 0 || strncmp(line, "| \xc2\xa7", 4) == 0) {
+      continue;
+    }
+    rows++;
+    file[0] = '\0';
+    for (p = line; (p = strchr(p, '`')) != NULL;) {
+      char *q = strchr(p + 1, '`'), tok[256], *sep;
+      size_t n;
+
+      if (q == NULL) {
+        break;
+      }
+      n = (size_t)(q - p - 1);
+      if (n < sizeof(tok)) {
+        memcpy(tok, p + 1, n);
+        tok[n] = '\0';
+        sep = strstr(tok, ".c::");
+        if (strncmp(tok, "test_", 5) == 0 && sep != NULL) {
+          snprintf(file, sizeof(file), "%.*s", (int)(sep + 2 - tok), tok);
+          cr_assert(cites_test(src, file, sep + 4),
+                    "docs/api.md cites %s, which does not exist", tok);
+          refs++;
+        } else if (file[0] != '\0' && strchr(tok, '/') != NULL &&
+                   strspn(tok, "abcdefghijklmnopqrstuvwxyz0123456789_/*") ==
+                     n) {
+          cr_assert(cites_test(src, file, tok),
+                    "docs/api.md cites %s::%s, which does not exist", file,
+                    tok);
+          refs++;
+        }
+      }
+      p = q + 1;
+    }
+    last = strrchr(line, '|');
+    *last = '\0';
+    last = strrchr(line, '|');
+    cr_assert_not_null(last);
+    last += 2;
+    done += strncmp(last, "done", 4) == 0;
+    dev += strncmp(last, "deviation", 9) == 0;
+    untested += strncmp(last, "untested", 8) == 0;
+  }
+  cr_assert_gt(refs, 100u, "only %zu test references", refs);
+  cr_assert_eq(done + dev + untested, rows, "a row without a status");
+  cr_assert_eq(done, cd, "%zu rows done, Count says %u", done, cd);
+  cr_assert_eq(dev, cv, "%zu deviations, Count says %u", dev, cv);
+  cr_assert_eq(untested, cu, "%zu untested, Count says %u", untested, cu);
+  free(doc);
 }

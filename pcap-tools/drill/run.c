@@ -1336,27 +1336,6 @@ static int rec_check(runner *r, const val *want, const char *field, long have) {
   return 0;
 }
 
-static const char *ev_name(int type) {
-  switch (type) {
-  case GSCTP_EV_ASSOC_CHANGE:
-    return "sctp_assoc_change";
-  case GSCTP_EV_PADDR_CHANGE:
-    return "sctp_paddr_change";
-  case GSCTP_EV_REMOTE_ERROR:
-    return "sctp_remote_error";
-  case GSCTP_EV_SEND_FAILED:
-    return "sctp_send_failed";
-  case GSCTP_EV_SHUTDOWN:
-    return "sctp_shutdown_event";
-  case GSCTP_EV_ADAPTATION:
-    return "sctp_adaptation_event";
-  case GSCTP_EV_PDAPI:
-    return "sctp_pdapi_event";
-  default:
-    return "?";
-  }
-}
-
 static int gs_recv(runner *r, const event *e) {
   gsctp_sock s;
   gsctp_item it;
@@ -1383,7 +1362,7 @@ static int gs_recv(runner *r, const event *e) {
           gsctp_err_name(rv), a0 ? a0 : "?", want->text);
     return -1;
   }
-  got = it.is_event ? ev_name(it.event.type) : "data";
+  got = it.is_event ? gsctp_event_type_name(it.event.type) : "data";
   if (a0 == NULL || strcmp(a0, rv == 0 ? "ok" : "error") != 0 ||
       strcmp(got, want->text) != 0) {
     rfail(r, "gs_recv returned {%s, %s}, expected {%s, %s{...}}",
