@@ -1164,7 +1164,8 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
     }
     return gsctp_sock_set_non_block_send(s, (int)o->v.i);
   case GSCTP_OPT_BUFFER:
-    if ((rv = int_range(o, 0, INT_MAX)) != 0) {
+    /* OTP's type is any int; the driver clamps below 1 to 1. */
+    if ((rv = int_range(o, INT_MIN, INT_MAX)) != 0) {
       return rv;
     }
     pthread_mutex_lock(&s->mu);

@@ -2252,8 +2252,8 @@ static int setopt_expect(const gsctp_opt *o) {
              : GSCTP_EINVAL;
   case GSCTP_OPT_NON_BLOCK_SEND:
     return int_out(o->v.i, 0, 1) ? GSCTP_EINVAL : 0;
-  case GSCTP_OPT_BUFFER:
-    return int_out(o->v.i, 0, INT_MAX) ? GSCTP_EINVAL : 0;
+  case GSCTP_OPT_BUFFER: /* any int; below 1 clamps to 1 */
+    return int_out(o->v.i, INT_MIN, INT_MAX) ? GSCTP_EINVAL : 0;
   case GSCTP_OPT_SNDBUF:
   case GSCTP_OPT_RECBUF:
   case GSCTP_OPT_SCTP_AUTOCLOSE:

@@ -577,8 +577,13 @@ Test(semantics, buffer_below_one_clamps_to_one) {
   cr_assert_eq(gsctp_getopts(s, &g, 1, &n), 0);
   cr_assert_eq(n, 1u);
   cr_assert_eq(g.v.i, 1, "buffer %lld", (long long)g.v.i);
-  /* A negative value is refused by opts.c's range check (OTP's int type
-   * accepts it and the driver clamps it): docs/api.md, conformance. */
+  /* OTP's type is any int and the driver clamps it: a negative value
+   * clamps to 1 as well. */
+  o = ts_opt_i(GSCTP_OPT_BUFFER, -5);
+  cr_assert_eq(gsctp_setopts(s, &o, 1), 0);
+  g.v.i = 0;
+  cr_assert_eq(gsctp_getopts(s, &g, 1, &n), 0);
+  cr_assert_eq(g.v.i, 1, "buffer %lld", (long long)g.v.i);
   gsctp_close(s);
 }
 
