@@ -28,14 +28,6 @@ TestSuite(cli);
 
 #define MAX_ARGS 64
 
-/* A child process whose output (stdout and stderr) we read. */
-typedef struct proc {
-  pid_t pid;
-  int fd;
-  char out[65536];
-  size_t len;
-} proc;
-
 static const char *tool_path(void) {
   static char path[512];
   const char *d = getenv("GSCTP_EXAMPLES_DIR");
@@ -46,11 +38,11 @@ static const char *tool_path(void) {
   return path;
 }
 
-/* proc_start runs the tool with the NULL-terminated argument list. */
-static void proc_start(proc *p, ...) {
+/* cli_start runs the tool with the NULL-terminated argument list. */
+static void cli_start(ts_proc *p, ...) {
   char *argv[MAX_ARGS];
   va_list ap;
-  int fds[2], n = 0;
+  int n = 0;
 
   argv[n++] = (char *)tool_path();
   va_start(ap, p);
@@ -60,71 +52,13 @@ static void proc_start(proc *p, ...) {
   va_end(ap);
   argv[n] = NULL;
 
-  memset(p, 0, sizeof(*p));
-  cr_assert_eq(pipe(fds), 0);
-  p->pid = fork();
-  cr_assert_geq(p->pid, 0, "fork: %s", strerror(errno));
-  if (p->pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    execv(argv[0], argv);
-    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  close(fds[1]);
-  p->fd = fds[0];
-}
-
-/* Reads |p|'s output until |needle| appears or |timeout_ms| passes.
- * Returns 1 if it appeared. */
-static int proc_wait_for(proc *p, const char *needle, int timeout_ms) {
-  int64_t end = ts_now_ms() + timeout_ms;
-
-  for (;;) {
-    struct pollfd pfd = {p->fd, POLLIN, 0};
-    int64_t left = end - ts_now_ms();
-    ssize_t n;
-
-    p->out[p->len] = '\0';
-    if (strstr(p->out, needle) != NULL) {
-      return 1;
-    }
-    if (left <= 0 || p->len + 1 >= sizeof(p->out)) {
-      return 0;
-    }
-    if (poll(&pfd, 1, (int)left) <= 0) {
-      continue;
-    }
-    n = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len);
-    if (n <= 0) {
-      p->out[p->len] = '\0';
-      return strstr(p->out, needle) != NULL;
-    }
-    p->len += (size_t)n;
-  }
-}
-
-/* Waits for |p| to exit, reading its output; returns its exit status, or
- * -1 if it was killed or had to be killed. */
-static int proc_exit(proc *p, int timeout_ms) {
-  int status = 0;
-
-  (void)proc_wait_for(p, "\x01never\x01", timeout_ms / 2);
-  if (ts_wait_child(p->pid, timeout_ms / 2, &status) != 0) {
-    close(p->fd);
-    return -1;
-  }
-  (void)proc_wait_for(p, "\x01never\x01", 100);
-  close(p->fd);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  ts_proc_start(p, argv);
 }
 
 /* run runs the tool to completion and returns its exit status; its
  * output is in |p->out|. */
 #define run(p, ...)                                                            \
-  (proc_start((p), __VA_ARGS__, (char *)NULL), proc_exit((p), 4 * TS_WAIT_MS))
+  (cli_start((p), __VA_ARGS__, (char *)NULL), ts_proc_exit((p), 4 * TS_WAIT_MS))
 
 static size_t count_of(const char *s, const char *needle) {
   size_t n = 0;
@@ -177,7 +111,7 @@ ParameterizedTestParameters(cli, bad_command_lines_exit_2) {
 }
 
 ParameterizedTest(struct usage_case *c, cli, bad_command_lines_exit_2) {
-  proc p;
+  ts_proc p;
   char *a[6];
   int i, rc;
 
@@ -192,17 +126,17 @@ ParameterizedTest(struct usage_case *c, cli, bad_command_lines_exit_2) {
 }
 
 Test(cli, no_arguments_exit_2) {
-  proc p;
+  ts_proc p;
   char *none = NULL;
 
-  proc_start(&p, none);
-  cr_assert_eq(proc_exit(&p, TS_WAIT_MS), 2, "%s", p.out);
+  cli_start(&p, none);
+  cr_assert_eq(ts_proc_exit(&p, TS_WAIT_MS), 2, "%s", p.out);
   cr_assert_not_null(strstr(p.out, "usage: gsctp COMMAND"), "%s", p.out);
 }
 
 Test(cli, help_for_each_command) {
   static const char *const cmds[] = {"server", "client", "sink"};
-  proc p;
+  ts_proc p;
   size_t i;
   char want[64];
 
@@ -237,9 +171,9 @@ static void pick_ports(ports *pp) {
 #define start_server(p, pp, portbuf, ...)                                      \
   do {                                                                         \
     const char *at_;                                                           \
-    proc_start((p), __VA_ARGS__, "--ip", "127.0.0.1", "--port", "0",           \
-               "--udp-port", (pp)->sudp, "--timeout", "60000", (char *)NULL);  \
-    cr_assert(proc_wait_for((p), " udp-port ", TS_WAIT_MS),                    \
+    cli_start((p), __VA_ARGS__, "--ip", "127.0.0.1", "--port", "0",            \
+              "--udp-port", (pp)->sudp, "--timeout", "60000", (char *)NULL);   \
+    cr_assert(ts_proc_wait_for((p), " udp-port ", TS_WAIT_MS),                 \
               "the server did not start:\n%s", (p)->out);                      \
     at_ = strstr((p)->out, "listening on 127.0.0.1:");                         \
     cr_assert_not_null(at_, "%s", (p)->out);                                   \
@@ -252,7 +186,7 @@ static void pick_ports(ports *pp) {
       "--remote-udp-port", (pp)->sudp, "--remote-port", (port), __VA_ARGS__)
 
 Test(cli, echo_fragmented_messages_on_four_streams) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16];
   int rc;
@@ -267,7 +201,7 @@ Test(cli, echo_fragmented_messages_on_four_streams) {
   cr_assert_not_null(strstr(cli.out, "40 echoes verified (20 unordered)"), "%s",
                      cli.out);
   cr_assert_not_null(strstr(cli.out, "ended shutdown_comp"), "%s", cli.out);
-  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_eq(count_of(srv.out, "data assoc="), 40, "%s", srv.out);
   cr_assert_not_null(strstr(srv.out, "stream=3 ssn=0 ppid=305419896 "
                                      "flags=unordered len=60000"),
@@ -277,7 +211,7 @@ Test(cli, echo_fragmented_messages_on_four_streams) {
 }
 
 Test(cli, client_abort_gives_comm_lost_on_both_sides) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16];
   int rc;
@@ -289,14 +223,14 @@ Test(cli, client_abort_gives_comm_lost_on_both_sides) {
     client(&cli, &pp, port, "--count", "5", "--expect-echo", "--end", "abort");
   cr_assert_eq(rc, 0, "client exit %d:\n%s", rc, cli.out);
   cr_assert_not_null(strstr(cli.out, "ended comm_lost"), "%s", cli.out);
-  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_not_null(strstr(srv.out, "state=comm_lost"), "%s", srv.out);
 }
 
 Test(cli, server_ends_and_client_waits) {
   static const char *const ends[][2] = {{"shutdown", "shutdown_comp"},
                                         {"abort", "comm_lost"}};
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16], want[64];
   size_t i;
@@ -313,12 +247,12 @@ Test(cli, server_ends_and_client_waits) {
                  cli.out, srv.out);
     snprintf(want, sizeof(want), "ended %s", ends[i][1]);
     cr_assert_not_null(strstr(cli.out, want), "%s", cli.out);
-    cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+    cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   }
 }
 
 Test(cli, unmet_expectation_exits_1) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16];
   int rc;
@@ -332,13 +266,13 @@ Test(cli, unmet_expectation_exits_1) {
   cr_assert_not_null(strstr(cli.out, "FAIL: the association ended comm_lost, "
                                      "expected shutdown_comp"),
                      "%s", cli.out);
-  rc = proc_exit(&srv, TS_WAIT_MS);
+  rc = ts_proc_exit(&srv, TS_WAIT_MS);
   cr_assert_eq(rc, 1, "server exit %d:\n%s", rc, srv.out);
   cr_assert_not_null(strstr(srv.out, "FAIL: assoc"), "%s", srv.out);
 }
 
 Test(cli, echo_expected_from_a_server_that_does_not_echo_exits_1) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16];
   int rc;
@@ -352,13 +286,13 @@ Test(cli, echo_expected_from_a_server_that_does_not_echo_exits_1) {
                                      "echoes"),
                      "%s", cli.out);
   /* The client's stack shutdown aborts the association. */
-  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_not_null(strstr(srv.out, "sink: assoc "), "%s", srv.out);
   cr_assert_not_null(strstr(srv.out, ": 3 messages, 192 bytes"), "%s", srv.out);
 }
 
 Test(cli, nobody_listening_exits_1) {
-  proc cli;
+  ts_proc cli;
   ports pp;
   int rc;
 
@@ -370,7 +304,7 @@ Test(cli, nobody_listening_exits_1) {
 }
 
 Test(cli, taken_udp_port_exits_3) {
-  proc cli;
+  ts_proc cli;
   uint16_t port;
   char udp[16];
   int fd = ts_udp_open(GSCTP_FAMILY_INET, &port), rc;
@@ -384,7 +318,7 @@ Test(cli, taken_udp_port_exits_3) {
 }
 
 Test(cli, pcap_file_holds_the_association) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16], path[] = "/tmp/gsctp-cli-XXXXXX";
   uint8_t hdr[24];
@@ -403,7 +337,7 @@ Test(cli, pcap_file_holds_the_association) {
   rc = client(&cli, &pp, port, "--count", "2", "--size", "3000",
               "--expect-echo", "--pcap", path);
   cr_assert_eq(rc, 0, "client exit %d:\n%s", rc, cli.out);
-  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
 
   f = fopen(path, "rb");
   cr_assert_not_null(f);
@@ -425,7 +359,7 @@ Test(cli, pcap_file_holds_the_association) {
 /* --transport udp-conn (gsctp's own UDP socket) on both sides, and
  * against a native-transport server: the two interoperate. */
 static void udp_conn_echo(const char *server_transport) {
-  proc srv, cli;
+  ts_proc srv, cli;
   ports pp;
   char port[16];
   int rc;
@@ -438,7 +372,7 @@ static void udp_conn_echo(const char *server_transport) {
   cr_assert_eq(rc, 0, "client exit %d:\n%s\nserver:\n%s", rc, cli.out, srv.out);
   cr_assert_not_null(strstr(cli.out, "20 echoes verified"), "%s", cli.out);
   cr_assert_not_null(strstr(cli.out, "ended shutdown_comp"), "%s", cli.out);
-  cr_assert_eq(proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
+  cr_assert_eq(ts_proc_exit(&srv, TS_WAIT_MS), 0, "%s", srv.out);
   cr_assert_eq(count_of(srv.out, "data assoc="), 20, "%s", srv.out);
 }
 

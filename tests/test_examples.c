@@ -25,14 +25,6 @@
 
 TestSuite(examples, .timeout = 120);
 
-/* A child process whose output (stdout and stderr) we read. */
-typedef struct proc {
-  pid_t pid;
-  int fd;          /* read end of its output */
-  char out[16384]; /* everything it printed so far */
-  size_t len;
-} proc;
-
 static const char *examples_dir(void) {
   const char *d = getenv("GSCTP_EXAMPLES_DIR");
 
@@ -40,73 +32,9 @@ static const char *examples_dir(void) {
   return d;
 }
 
-static void proc_start(proc *p, char *const argv[]) {
-  int fds[2];
-
-  memset(p, 0, sizeof(*p));
-  cr_assert_eq(pipe(fds), 0);
-  p->pid = fork();
-  cr_assert_geq(p->pid, 0, "fork: %s", strerror(errno));
-  if (p->pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    execv(argv[0], argv);
-    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  close(fds[1]);
-  p->fd = fds[0];
-}
-
-/* Read what |p| printed until |needle| appears or |timeout_ms| passes.
- * Returns 1 if it appeared. */
-static int proc_wait_for(proc *p, const char *needle, int timeout_ms) {
-  int64_t end = ts_now_ms() + timeout_ms;
-
-  for (;;) {
-    struct pollfd pfd = {p->fd, POLLIN, 0};
-    int64_t left = end - ts_now_ms();
-    ssize_t n;
-
-    p->out[p->len] = '\0';
-    if (strstr(p->out, needle) != NULL) {
-      return 1;
-    }
-    if (left <= 0 || p->len + 1 >= sizeof(p->out)) {
-      return 0;
-    }
-    if (poll(&pfd, 1, (int)left) <= 0) {
-      continue;
-    }
-    n = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len);
-    if (n <= 0) {
-      p->out[p->len] = '\0';
-      return strstr(p->out, needle) != NULL;
-    }
-    p->len += (size_t)n;
-  }
-}
-
-/* Wait for |p| to exit (reading its output); returns its exit status, or
- * -1 if it was killed or had to be killed. */
-static int proc_exit(proc *p, int timeout_ms) {
-  int status = 0;
-
-  (void)proc_wait_for(p, "\x01never\x01", timeout_ms / 2);
-  if (ts_wait_child(p->pid, timeout_ms / 2, &status) != 0) {
-    close(p->fd);
-    return -1;
-  }
-  (void)proc_wait_for(p, "\x01never\x01", 100);
-  close(p->fd);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Start example_server on 127.0.0.1, a free SCTP port and UDP port
  * |udp|; returns the SCTP port it listens on. */
-static int start_server(proc *srv, int udp) {
+static int start_server(ts_proc *srv, int udp) {
   char path[512], udps[16];
   char *argv[] = {path, "--ip",       "127.0.0.1", "--port",
                   "0",  "--udp-port", udps,        NULL};
@@ -115,8 +43,8 @@ static int start_server(proc *srv, int udp) {
 
   snprintf(path, sizeof(path), "%s/example_server", examples_dir());
   snprintf(udps, sizeof(udps), "%d", udp);
-  proc_start(srv, argv);
-  cr_assert(proc_wait_for(srv, "\n", TS_WAIT_MS) &&
+  ts_proc_start(srv, argv);
+  cr_assert(ts_proc_wait_for(srv, "\n", TS_WAIT_MS) &&
               strstr(srv->out, "Listening on 127.0.0.1:") != NULL,
             "the server did not start: %s", srv->out);
   at = strstr(srv->out, "Listening on 127.0.0.1:");
@@ -125,9 +53,9 @@ static int start_server(proc *srv, int udp) {
   return port;
 }
 
-static void stop_server(proc *srv) {
+static void stop_server(ts_proc *srv) {
   kill(srv->pid, SIGTERM);
-  cr_assert_eq(proc_exit(srv, TS_WAIT_MS), 0,
+  cr_assert_eq(ts_proc_exit(srv, TS_WAIT_MS), 0,
                "the server did not exit cleanly on SIGTERM:\n%s", srv->out);
 }
 
@@ -144,7 +72,7 @@ static void assert_order(const char *s, const char *a, const char *b) {
  * arrives on stream 0, the send on stream 5 fails with einval, abort
  * gives the server comm_lost. */
 Test(examples, server_and_client) {
-  proc srv, cli;
+  ts_proc srv, cli;
   char path[512], ports[16], udps[16], rudps[16];
   char *argv[] = {path,        "127.0.0.1",  ports, "--ip",
                   "127.0.0.1", "--udp-port", udps,  "--remote-udp-port",
@@ -160,8 +88,8 @@ Test(examples, server_and_client) {
   snprintf(ports, sizeof(ports), "%d", port);
   snprintf(udps, sizeof(udps), "%d", cudp);
   snprintf(rudps, sizeof(rudps), "%d", sudp);
-  proc_start(&cli, argv);
-  rc = proc_exit(&cli, TS_WAIT_MS);
+  ts_proc_start(&cli, argv);
+  rc = ts_proc_exit(&cli, TS_WAIT_MS);
   cr_assert_eq(rc, 0, "client exit %d:\n%s", rc, cli.out);
   assert_order(cli.out, "{sctp_assoc_change,comm_up,0,5,",
                "send(S, Assoc, 0, <<\"Test 0\">>) -> ok");
@@ -169,7 +97,7 @@ Test(examples, server_and_client) {
                "send(S, Assoc, 5, <<\"Test 5\">>) -> {error,einval}");
   assert_order(cli.out, "{error,einval}", "abort(S, Assoc) -> ok");
 
-  cr_assert(proc_wait_for(&srv, "comm_lost", TS_WAIT_MS),
+  cr_assert(ts_proc_wait_for(&srv, "comm_lost", TS_WAIT_MS),
             "the server never printed comm_lost:\n%s", srv.out);
   assert_order(srv.out, "comm_up", "<<\"Test 0\">>");
   assert_order(srv.out, "<<\"Test 0\">>", "comm_lost,12,");
@@ -180,7 +108,7 @@ Test(examples, server_and_client) {
 
 /* connect_init to two servers at once: both come up. */
 Test(examples, connect_init_two_peers) {
-  proc s1, s2, cli;
+  ts_proc s1, s2, cli;
   char path[512], p1[16], p2[16], udps[16], rudps[40];
   char *argv[] = {
     path,        "127.0.0.1",  p1,   "127.0.0.1",         p2,    "--ip",
@@ -197,11 +125,11 @@ Test(examples, connect_init_two_peers) {
   snprintf(p2, sizeof(p2), "%d", port2);
   snprintf(udps, sizeof(udps), "%d", uc);
   snprintf(rudps, sizeof(rudps), "%d,%d", u1, u2);
-  proc_start(&cli, argv);
-  rc = proc_exit(&cli, 2 * TS_WAIT_MS);
+  ts_proc_start(&cli, argv);
+  rc = ts_proc_exit(&cli, 2 * TS_WAIT_MS);
   cr_assert_eq(rc, 0, "connect_init client exit %d:\n%s", rc, cli.out);
-  cr_assert(proc_wait_for(&s1, "comm_up", TS_WAIT_MS), "%s", s1.out);
-  cr_assert(proc_wait_for(&s2, "comm_up", TS_WAIT_MS), "%s", s2.out);
+  cr_assert(ts_proc_wait_for(&s1, "comm_up", TS_WAIT_MS), "%s", s1.out);
+  cr_assert(ts_proc_wait_for(&s2, "comm_up", TS_WAIT_MS), "%s", s2.out);
   stop_server(&s1);
   stop_server(&s2);
 }
@@ -213,17 +141,17 @@ Test(examples, bad_command_lines) {
   size_t i;
 
   for (i = 0; i < 4; ++i) {
-    proc p;
+    ts_proc p;
     char path[512];
     char *bad[] = {path, "--no-such-option", NULL};
     char *help[] = {path, "--help", NULL};
 
     snprintf(path, sizeof(path), "%s/%s", examples_dir(), progs[i]);
-    proc_start(&p, bad);
-    cr_assert_eq(proc_exit(&p, TS_WAIT_MS), 2, "%s: %s", progs[i], p.out);
+    ts_proc_start(&p, bad);
+    cr_assert_eq(ts_proc_exit(&p, TS_WAIT_MS), 2, "%s: %s", progs[i], p.out);
     cr_assert_not_null(strstr(p.out, "no-such-option"), "%s", p.out);
-    proc_start(&p, help);
-    cr_assert_eq(proc_exit(&p, TS_WAIT_MS), 0, "%s --help: %s", progs[i],
+    ts_proc_start(&p, help);
+    cr_assert_eq(ts_proc_exit(&p, TS_WAIT_MS), 0, "%s --help: %s", progs[i],
                  p.out);
     cr_assert_not_null(strstr(p.out, "usage:"), "%s", p.out);
   }
@@ -304,7 +232,7 @@ Test(examples, guide_snippets_are_compiled_by_example_guide) {
 }
 
 Test(examples, guide_runs) {
-  proc p;
+  ts_proc p;
   char path[512], udps[16];
   char *argv[] = {path, "--udp-port", udps, NULL};
   int u = ts_free_udp_port(), rc;
@@ -312,8 +240,8 @@ Test(examples, guide_runs) {
   cr_assert(u > 0);
   snprintf(path, sizeof(path), "%s/example_guide", examples_dir());
   snprintf(udps, sizeof(udps), "%d", u);
-  proc_start(&p, argv);
-  rc = proc_exit(&p, 4 * TS_WAIT_MS);
+  ts_proc_start(&p, argv);
+  rc = ts_proc_exit(&p, 4 * TS_WAIT_MS);
   cr_assert_eq(rc, 0, "example_guide exit %d:\n%s", rc, p.out);
   cr_assert_not_null(strstr(p.out, "all steps ok"), "%s", p.out);
 }

@@ -809,3 +809,69 @@ int ts_have_ipv6_loopback(void) {
   fclose(f);
   return found;
 }
+
+/* ---- child processes ---- */
+
+void ts_proc_start(ts_proc *p, char *const argv[]) {
+  int fds[2];
+
+  memset(p, 0, sizeof(*p));
+  cr_assert_eq(pipe(fds), 0);
+  p->pid = fork();
+  cr_assert_geq(p->pid, 0, "fork: %s", strerror(errno));
+  if (p->pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    execv(argv[0], argv);
+    fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(fds[1]);
+  p->fd = fds[0];
+}
+
+/* Read what |p| printed until |needle| appears or |timeout_ms| passes.
+ * Returns 1 if it appeared. */
+int ts_proc_wait_for(ts_proc *p, const char *needle, int timeout_ms) {
+  int64_t end = ts_now_ms() + timeout_ms;
+
+  for (;;) {
+    struct pollfd pfd = {p->fd, POLLIN, 0};
+    int64_t left = end - ts_now_ms();
+    ssize_t n;
+
+    p->out[p->len] = '\0';
+    if (strstr(p->out, needle) != NULL) {
+      return 1;
+    }
+    if (left <= 0 || p->len + 1 >= sizeof(p->out)) {
+      return 0;
+    }
+    if (poll(&pfd, 1, (int)left) <= 0) {
+      continue;
+    }
+    n = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len);
+    if (n <= 0) {
+      p->out[p->len] = '\0';
+      return strstr(p->out, needle) != NULL;
+    }
+    p->len += (size_t)n;
+  }
+}
+
+/* Wait for |p| to exit (reading its output); returns its exit status, or
+ * -1 if it was killed or had to be killed. */
+int ts_proc_exit(ts_proc *p, int timeout_ms) {
+  int status = 0;
+
+  (void)ts_proc_wait_for(p, "\x01never\x01", timeout_ms / 2);
+  if (ts_wait_child(p->pid, timeout_ms / 2, &status) != 0) {
+    close(p->fd);
+    return -1;
+  }
+  (void)ts_proc_wait_for(p, "\x01never\x01", 100);
+  close(p->fd);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

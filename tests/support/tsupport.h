@@ -264,6 +264,28 @@ int ts_read_full(int fd, void *buf, size_t len, int timeout_ms);
 /** Nonzero if the host has the IPv6 loopback address ::1 configured. */
 int ts_have_ipv6_loopback(void);
 
+/** A child process whose output (stdout and stderr together) a test
+ *  reads. */
+typedef struct ts_proc {
+  pid_t pid;
+  int fd;          /**< read end of its output */
+  char out[65536]; /**< everything it printed so far, NUL-terminated */
+  size_t len;
+} ts_proc;
+
+/** `ts_proc_start` runs argv[0] (a path) with |argv| (NULL-terminated),
+ *  its stdout and stderr into a pipe.  Asserts on pipe/fork failure. */
+void ts_proc_start(ts_proc *p, char *const argv[]);
+
+/** `ts_proc_wait_for` reads |p|'s output until |needle| appears or
+ *  |timeout_ms| passes; returns 1 if it appeared. */
+int ts_proc_wait_for(ts_proc *p, const char *needle, int timeout_ms);
+
+/** `ts_proc_exit` waits (reading its output) up to |timeout_ms| for |p|
+ *  to exit, killing it by PID after that; returns its exit status, or -1
+ *  if it was killed. */
+int ts_proc_exit(ts_proc *p, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif
