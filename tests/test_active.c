@@ -21,18 +21,6 @@ static void setup(void) {
 
 TestSuite(active, .init = setup, .timeout = 120);
 
-/* sctp_events without address events: usrsctp reports addr_confirmed
- * after comm_up, and those would count against {active, N}. */
-static gsctp_opt quiet(void) {
-  gsctp_opt o;
-
-  memset(&o, 0, sizeof(o));
-  o.name = GSCTP_OPT_SCTP_EVENTS;
-  o.v.events = gsctp_event_subscribe_default();
-  o.v.events.address_event = 0;
-  return o;
-}
-
 static const char payload[] = "The quick brown fox jumps over a lazy dog 0123";
 
 /* Is |m| an sctp_paddr_change message (usrsctp reports addr_confirmed
@@ -282,7 +270,7 @@ Test(active, active_n_delivers_exactly_n) {
   int i;
 
   {
-    gsctp_opt q = quiet();
+    gsctp_opt q = ts_opt_quiet();
 
     ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
   }
@@ -328,7 +316,7 @@ Test(active, active_once) {
   ts_pair p;
 
   {
-    gsctp_opt q = quiet();
+    gsctp_opt q = ts_opt_quiet();
 
     ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
   }
@@ -449,7 +437,7 @@ Test(active, selective_receive) {
   s1 = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
   s2 = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
   {
-    gsctp_opt q = quiet();
+    gsctp_opt q = ts_opt_quiet();
 
     ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
   }
@@ -510,7 +498,7 @@ Test(active, controlling_process) {
 
   cr_assert_eq(gsctp_owner_new(&other), 0);
   {
-    gsctp_opt q = quiet();
+    gsctp_opt q = ts_opt_quiet();
 
     ts_pair_open(&p, GSCTP_FAMILY_INET, NULL, &q, 1, &q, 1);
   }
@@ -634,7 +622,8 @@ Test(active, connect_on_active_socket_keeps_other_messages) {
 /* {active, once} connect: the comm_up used the once; it is re-armed. */
 Test(active, connect_active_once_rearms) {
   gsctp_owner *me = gsctp_owner_self();
-  gsctp_opt once[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE), quiet()};
+  gsctp_opt once[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE),
+                      ts_opt_quiet()};
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock a, c;
   gsctp_assoc_change ca, sa;
@@ -812,7 +801,8 @@ Test(active, connect_active_timeout_then_message) {
  * mailbox otherwise. */
 Test(active, connect_active_without_association_events) {
   gsctp_owner *me = gsctp_owner_self();
-  gsctp_opt opts[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE), quiet()};
+  gsctp_opt opts[] = {ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE),
+                      ts_opt_quiet()};
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_assoc_change ca, sa;
   gsctp_sock a, c;

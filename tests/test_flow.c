@@ -26,16 +26,6 @@ TestSuite(flow, .init = setup, .timeout = 120);
 #define NMSG 2000
 #define MSGLEN 1000
 
-static gsctp_opt quiet(void) {
-  gsctp_opt o;
-
-  memset(&o, 0, sizeof(o));
-  o.name = GSCTP_OPT_SCTP_EVENTS;
-  o.v.events = gsctp_event_subscribe_default();
-  o.v.events.address_event = 0;
-  return o;
-}
-
 struct sender {
   gsctp_sock sock;
   uint32_t assoc;
@@ -81,7 +71,7 @@ static int wait_stall(struct sender *s, int quiet_ms, int max_ms) {
 }
 
 static void open_small_pair(ts_pair *p) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_opt cli[] = {q, ts_opt_i(GSCTP_OPT_SNDBUF, 65536)};
   gsctp_opt srv[] = {q, ts_opt_i(GSCTP_OPT_RECBUF, 65536)};
 
@@ -271,7 +261,7 @@ Test(flow, non_block_send_gives_eagain) {
  * message. */
 Test(flow, active_big_message_whole) {
   gsctp_owner *me = gsctp_owner_self();
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_opt srv[] = {q, ts_opt_i(GSCTP_OPT_RECBUF, 65536)};
   size_t len = 65536 + 4096 * 40;
   uint8_t *big = malloc(len);

@@ -23,16 +23,6 @@ static void setup(void) {
 
 TestSuite(owner, .init = setup, .timeout = 120);
 
-static gsctp_opt quiet(void) {
-  gsctp_opt o;
-
-  memset(&o, 0, sizeof(o));
-  o.name = GSCTP_OPT_SCTP_EVENTS;
-  o.v.events = gsctp_event_subscribe_default();
-  o.v.events.address_event = 0;
-  return o;
-}
-
 /* Posts |n| sctp_passive messages about |s| to its owner. */
 static void post_passive(gsctp_sock s, int n) {
   gsctp_opt z = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(0));
@@ -191,7 +181,7 @@ Test(owner, concurrent_receivers) {
  * per socket, and each socket's messages carry its handle. */
 Test(owner, many_active_sockets_one_owner) {
   enum { NP = 6, NMSG = 200 };
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_opt act = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_TRUE);
   ts_pair p[NP];
   int next[NP];

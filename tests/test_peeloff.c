@@ -18,16 +18,6 @@ static void setup(void) {
 
 TestSuite(peeloff, .init = setup, .timeout = 120);
 
-static gsctp_opt quiet(void) {
-  gsctp_opt o;
-
-  memset(&o, 0, sizeof(o));
-  o.name = GSCTP_OPT_SCTP_EVENTS;
-  o.v.events = gsctp_event_subscribe_default();
-  o.v.events.address_event = 0;
-  return o;
-}
-
 static int64_t get_i(gsctp_sock s, int name) {
   gsctp_opt o = {.name = name};
   size_t n = 0;
@@ -105,7 +95,7 @@ static void expect_shutdown_pair(gsctp_sock s, uint32_t id) {
  * no longer sees the association, and closing the peeled socket gives
  * the peer shutdown_event then shutdown_comp. */
 static void peeloff_case(int64_t mode) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock s2 = 0;
   gsctp_item it;
   ts_pair p;
@@ -192,7 +182,7 @@ static int peel_fn(void *arg) {
 }
 
 Test(peeloff, owner_is_the_caller) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   ts_thread th;
   ts_pair p;
   int rc;
@@ -208,7 +198,7 @@ Test(peeloff, owner_is_the_caller) {
 
 /* Options set on the parent are visible on the child; active is not. */
 Test(peeloff, inherits_options) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock s2 = 0;
   ts_pair p;
   int64_t sndbuf, recbuf;
@@ -303,8 +293,9 @@ Test(peeloff, basic_stream) {
 /* OTP xfer_stream_min: a stream client and a seqpacket server; data
  * both ways; closing the client shuts the association down gracefully. */
 Test(peeloff, xfer_stream_min) {
-  gsctp_opt st[] = {ts_opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM), quiet()};
-  gsctp_opt q = quiet();
+  gsctp_opt st[] = {ts_opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM),
+                    ts_opt_quiet()};
+  gsctp_opt q = ts_opt_quiet();
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock sb, sa;
   gsctp_assoc_change ca, cb;
@@ -342,7 +333,8 @@ Test(peeloff, xfer_stream_min) {
  * client; the accepted socket is the caller's and passive; closing the
  * client gives it the shutdown events. */
 Test(peeloff, stream_listen_accept) {
-  gsctp_opt st[] = {ts_opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM), quiet()};
+  gsctp_opt st[] = {ts_opt_i(GSCTP_OPT_TYPE, GSCTP_TYPE_STREAM),
+                    ts_opt_quiet()};
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock l, c, a = 0;
   gsctp_assoc_change ca;
@@ -438,7 +430,7 @@ Test(peeloff, connectx_init) {
  * arrive as sctp messages, then the end of the association as the bare
  * {sctp_error, S, enotconn}, once (it does not count against N). */
 Test(peeloff, active_stream_eof_gives_bare_error) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock s2 = 0;
   ts_pair p;
   int saw_shutdown = 0, saw_comp = 0, saw_err = 0, i;

@@ -24,16 +24,6 @@ static void setup(void) {
 
 TestSuite(semantics, .init = setup, .timeout = 120);
 
-static gsctp_opt quiet(void) {
-  gsctp_opt o;
-
-  memset(&o, 0, sizeof(o));
-  o.name = GSCTP_OPT_SCTP_EVENTS;
-  o.v.events = gsctp_event_subscribe_default();
-  o.v.events.address_event = 0;
-  return o;
-}
-
 static void drain_self(void) {
   gsctp_msg m;
   int i;
@@ -47,7 +37,7 @@ static void drain_self(void) {
  * non-zero port and gives it to every entry; all ports 0, or no entry,
  * is badarg.  The id returned is the one of the comm_up. */
 Test(semantics, connectx_init_sockaddrs_last_nonzero_port_wins) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock srv, cli, dead;
   gsctp_addr a[2], peers[4];
@@ -103,7 +93,7 @@ Test(semantics, connectx_init_sockaddrs_last_nonzero_port_wins) {
 
 /* 1.5: an entry with port 0 takes the list's port. */
 Test(semantics, connectx_init_sockaddrs_zero_port_takes_the_common_port) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock srv, cli;
   uint32_t id = 0;
   int rc;
@@ -131,7 +121,7 @@ Test(semantics, connectx_init_sockaddrs_zero_port_takes_the_common_port) {
  * arrive, then sctp_passive, and the rest waits for gsctp_recv, which
  * gives it as GSCTP_ESCTP_ERROR. */
 Test(semantics, active_sctp_error_counts_against_active_n) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_opt co[] = {ts_opt_i(GSCTP_OPT_SNDBUF, 4 * 1024 * 1024), q};
   gsctp_opt so[] = {ts_opt_i(GSCTP_OPT_RECBUF, 8192), q};
   gsctp_opt act = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_N(3));
@@ -198,7 +188,7 @@ static int listen_in_thread(void *arg) {
 
 /* 1.6: any process may call listen, not only the owner. */
 Test(semantics, listen_from_a_thread_that_is_not_the_owner) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock srv, cli;
   gsctp_assoc_change up;
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
@@ -220,7 +210,7 @@ Test(semantics, listen_from_a_thread_that_is_not_the_owner) {
 /* Section 6: abort/2 on a one-to-one (stream) socket is einval, and the
  * association goes on. */
 Test(semantics, abort_on_a_stream_socket_is_einval) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_sock s2 = 0;
   gsctp_item it;
   ts_pair p;
@@ -304,7 +294,7 @@ Test(semantics, paddr_change_is_never_an_error) {
  * and has sent data) connects elsewhere; connect succeeds, and the
  * earlier items come back from gsctp_recv in their original order. */
 Test(semantics, passive_connect_keeps_earlier_items_in_order) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock s, peer, other;
   gsctp_assoc_change pup, up;
@@ -470,7 +460,7 @@ static void inject_error(const ts_pair *p, uint32_t tag, const uint16_t *causes,
  * sctp_error message.  The association goes on. */
 Test(semantics, remote_error_is_an_sctp_error_passive_and_active) {
   static const uint16_t causes1[] = {1}, causes2[] = {6, 13};
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_opt once = ts_opt_i(GSCTP_OPT_ACTIVE, GSCTP_ACTIVE_ONCE);
   gsctp_match mt;
   gsctp_msg m;
@@ -590,7 +580,7 @@ Test(semantics, buffer_below_one_clamps_to_one) {
 /* 1.7: abort/2 ends one association; the socket stays open and its other
  * associations are unaffected. */
 Test(semantics, abort_leaves_the_other_associations) {
-  gsctp_opt q = quiet();
+  gsctp_opt q = ts_opt_quiet();
   gsctp_ip lo = gsctp_ip_loopback(GSCTP_FAMILY_INET);
   gsctp_sock srv, c1, c2;
   gsctp_assoc_change u1, u2, s1, s2;

@@ -106,6 +106,16 @@ gsctp_opt ts_opt_ip(gsctp_ip ip) {
   return o;
 }
 
+gsctp_opt ts_opt_quiet(void) {
+  gsctp_opt o;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_EVENTS;
+  o.v.events = gsctp_event_subscribe_default();
+  o.v.events.address_event = 0;
+  return o;
+}
+
 gsctp_opt ts_opt_ostreams(int64_t num_ostreams) {
   gsctp_opt o;
   gsctp_initmsg im = GSCTP_INITMSG_INIT;
