@@ -1,0 +1,603 @@
+/*
+ * tests/test_ipv6.c - IPv6 in the API: inet6 sockets on ::1 over both UDP
+ * transports, one-to-many and stream; ipv6_v6only (emulated: usrsctp
+ * 0.9.5 has none); sctp_i_want_mapped_v4_addr with wildcard sockets and
+ * IPv4 peers; OTP's open_multihoming_ipv4_and_ipv6_socket on loopback;
+ * bad addresses; and, as root, an association over global (fd00::/8)
+ * addresses in a network namespace the test makes, with the peer in a
+ * forked child process that has its own stack.
+ */
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gsctp/gsctp.h>
+
+#include "tsupport.h"
+
+static void setup(void) {
+  (void)ts_stack_start();
+}
+
+TestSuite(ipv6, .init = setup, .timeout = 120);
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static gsctp_ip ip_of(const char *s) {
+  gsctp_ip ip;
+  int rc = gsctp_ip_parse(s, &ip);
+
+  cr_assert_eq(rc, 0, "gsctp_ip_parse(%s): %d", s, rc);
+  return ip;
+}
+
+static gsctp_ip lo6(void) {
+  return gsctp_ip_loopback(GSCTP_FAMILY_INET6);
+}
+
+static gsctp_ip lo4(void) {
+  return gsctp_ip_loopback(GSCTP_FAMILY_INET);
+}
+
+static void need_ipv6_loopback(void) {
+  if (!ts_have_ipv6_loopback()) {
+    cr_skip_test("this host has no ::1, so no IPv6 loopback to test on");
+  }
+}
+
+static int get_i(gsctp_sock s, int name, int64_t *pv) {
+  gsctp_opt o;
+  size_t n = 0;
+  int rc;
+
+  memset(&o, 0, sizeof(o));
+  o.name = name;
+  rc = gsctp_getopts(s, &o, 1, &n);
+  if (rc == 0 && n != 1) {
+    rc = GSCTP_ENOPROTOOPT;
+  }
+  *pv = o.v.i;
+  return rc;
+}
+
+static int udp_port_of(gsctp_sock s) {
+  int64_t v = 0;
+
+  cr_assert_eq(get_i(s, GSCTP_OPT_UDP_PORT, &v), 0);
+  return (int)v;
+}
+
+/* Opens an inet6 (or |family|) socket with the ip options |ips|, |type|
+ * and |transport|, plus |extra|.  For the native transport the remote UDP
+ * port is the stack's own; for udp_conn, |udp_remote| (0: default). */
+static int try_open(gsctp_sock *ps, int family, const gsctp_ip *ips,
+                    size_t nips, int type, int transport, int udp_remote,
+                    const gsctp_opt *extra, size_t nextra) {
+  gsctp_opt o[24];
+  size_t n = 0, i;
+
+  cr_assert_leq(nips + nextra, 16u);
+  o[n++] = ts_opt_i(GSCTP_OPT_FAMILY, family);
+  for (i = 0; i < nips; ++i) {
+    o[n++] = ts_opt_ip(ips[i]);
+  }
+  o[n++] = ts_opt_i(GSCTP_OPT_TYPE, type);
+  o[n++] = ts_opt_quiet();
+  if (transport == GSCTP_TRANSPORT_UDP_CONN) {
+    o[n++] = ts_opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_UDP_CONN);
+    o[n++] = ts_opt_i(GSCTP_OPT_UDP_PORT, 0);
+    if (udp_remote > 0) {
+      o[n++] = ts_opt_i(GSCTP_OPT_UDP_REMOTE_PORT, udp_remote);
+    }
+  } else {
+    o[n++] = ts_opt_i(GSCTP_OPT_UDP_REMOTE_PORT, gsctp_stack_udp_port());
+  }
+  for (i = 0; i < nextra; ++i) {
+    o[n++] = extra[i];
+  }
+  return gsctp_open(ps, o, n);
+}
+
+static gsctp_sock open_ok(int family, const gsctp_ip *ips, size_t nips,
+                          int type, int transport, int udp_remote,
+                          const gsctp_opt *extra, size_t nextra) {
+  gsctp_sock s = 0;
+  int rc =
+    try_open(&s, family, ips, nips, type, transport, udp_remote, extra, nextra);
+
+  cr_assert_eq(rc, 0, "open: %s (%s)", gsctp_err_name(rc),
+               gsctp_error_detail());
+  return s;
+}
+
+/* Does |names| (n of them) hold |ip|:|port|? */
+static int names_have(const gsctp_addr *names, size_t n, const gsctp_ip *ip,
+                      uint16_t port) {
+  size_t i;
+
+  for (i = 0; i < n; ++i) {
+    if (ts_addr_is(&names[i], ip, port)) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static char *names_str(const gsctp_addr *names, size_t n, char *buf,
+                       size_t len) {
+  size_t i, off = 0;
+
+  buf[0] = '\0';
+  for (i = 0; i < n && off + 64 < len; ++i) {
+    char a[80];
+
+    off += (size_t)snprintf(buf + off, len - off, "%s ",
+                            ts_addr_str(&names[i], a, sizeof(a)));
+  }
+  return buf;
+}
+
+/* Receives the next data item on |s|, skipping events (each of which
+ * must come from an address of |ip|'s family), checks its bytes and
+ * sender, and returns its association id. */
+static uint32_t recv_data_from(gsctp_sock s, const char *want,
+                               const gsctp_ip *ip, uint16_t port) {
+  gsctp_item it;
+  char b[96];
+  uint32_t id;
+  int i, rc;
+
+  for (i = 0; i < 10; ++i) {
+    rc = ts_recv_next(s, TS_WAIT_MS, &it);
+    cr_assert_eq(rc, 0, "recv: %s", gsctp_err_name(rc));
+    cr_assert_eq(it.from.ip.family, ip->family, "item %s from %s",
+                 ts_item_str(&it, b, sizeof(b)),
+                 ts_addr_str(&it.from, b + 48, 48));
+    if (!it.is_event) {
+      break;
+    }
+    gsctp_item_free(&it);
+  }
+  cr_assert(!it.is_event, "no data after 10 events");
+  cr_assert_eq(it.datalen, strlen(want));
+  cr_assert_arr_eq(it.data, want, strlen(want));
+  cr_assert(ts_addr_is(&it.from, ip, port), "data from %s",
+            ts_addr_str(&it.from, b, sizeof(b)));
+  id = it.has_anc ? (uint32_t)it.anc.assoc_id : 0;
+  gsctp_item_free(&it);
+  return id;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. inet6 sockets on ::1                                             */
+/* ------------------------------------------------------------------ */
+
+static void xfer_on_lo6(int type, int transport) {
+  gsctp_ip ip = lo6();
+  gsctp_sock srv, cli, data;
+  gsctp_assoc_change up = gsctp_assoc_change_default();
+  gsctp_addr names[8];
+  gsctp_item it;
+  uint16_t sport, cport;
+  uint32_t sid;
+  size_t n = 0, i;
+  char b[256];
+  int rc;
+
+  need_ipv6_loopback();
+  srv = open_ok(GSCTP_FAMILY_INET6, &ip, 1, type, transport, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cli = open_ok(GSCTP_FAMILY_INET6, &ip, 1, type, transport,
+                transport == GSCTP_TRANSPORT_UDP_CONN ? udp_port_of(srv) : 0,
+                NULL, 0);
+  sport = (uint16_t)gsctp_port(srv);
+  cport = (uint16_t)gsctp_port(cli);
+
+  rc = gsctp_connect(cli, &ip, sport, NULL, 0, TS_WAIT_MS, &up);
+  cr_assert_eq(rc, 0, "connect to [::1]:%u: %s (%s)", sport, gsctp_err_name(rc),
+               gsctp_error_detail());
+  cr_assert_eq(up.state, GSCTP_COMM_UP);
+
+  if (type == GSCTP_TYPE_STREAM) {
+    rc = gsctp_accept(srv, TS_WAIT_MS, &data);
+    cr_assert_eq(rc, 0, "accept: %s", gsctp_err_name(rc));
+  } else {
+    data = srv;
+    rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS,
+                       &it, NULL);
+    cr_assert_eq(rc, 0, "server comm_up: %s", gsctp_err_name(rc));
+    /* The event carries the IPv6 peer. */
+    cr_assert(ts_addr_is(&it.from, &ip, cport), "comm_up from %s",
+              ts_addr_str(&it.from, b, sizeof(b)));
+    gsctp_item_free(&it);
+  }
+
+  /* socknames / peernames are IPv6. */
+  rc = gsctp_socknames(cli, 0, names, 8, &n);
+  cr_assert_eq(rc, 0, "socknames: %s", gsctp_err_name(rc));
+  cr_assert(n >= 1 && names_have(names, n, &ip, cport), "client socknames: %s",
+            names_str(names, n, b, sizeof(b)));
+  for (i = 0; i < n; ++i) {
+    cr_assert_eq(names[i].ip.family, GSCTP_FAMILY_INET6);
+  }
+  rc = gsctp_peernames(cli, up.assoc_id, names, 8, &n);
+  cr_assert_eq(rc, 0, "peernames: %s", gsctp_err_name(rc));
+  cr_assert(n == 1 && ts_addr_is(&names[0], &ip, sport), "client peernames: %s",
+            names_str(names, n, b, sizeof(b)));
+
+  /* Data both ways. */
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, "over six", 8), 0);
+  sid = recv_data_from(data, "over six", &ip, cport);
+  cr_assert_eq(gsctp_send(data, sid, 0, "and back", 8), 0);
+  recv_data_from(cli, "and back", &ip, sport);
+
+  /* A graceful end: the shutdown event carries the IPv6 peer too. */
+  cr_assert_eq(gsctp_eof(cli, &up), 0);
+  rc = ts_recv_event(data, GSCTP_EV_SHUTDOWN, -1, TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "shutdown event: %s", gsctp_err_name(rc));
+  cr_assert(ts_addr_is(&it.from, &ip, cport), "shutdown event from %s",
+            ts_addr_str(&it.from, b, sizeof(b)));
+  gsctp_item_free(&it);
+  if (data != srv) {
+    gsctp_close(data);
+  }
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+Test(ipv6, seqpacket_on_lo6_native_udp) {
+  xfer_on_lo6(GSCTP_TYPE_SEQPACKET, GSCTP_TRANSPORT_UDP);
+}
+
+Test(ipv6, stream_on_lo6_native_udp) {
+  xfer_on_lo6(GSCTP_TYPE_STREAM, GSCTP_TRANSPORT_UDP);
+}
+
+Test(ipv6, seqpacket_on_lo6_udp_conn) {
+  xfer_on_lo6(GSCTP_TYPE_SEQPACKET, GSCTP_TRANSPORT_UDP_CONN);
+}
+
+Test(ipv6, stream_on_lo6_udp_conn) {
+  xfer_on_lo6(GSCTP_TYPE_STREAM, GSCTP_TRANSPORT_UDP_CONN);
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. ipv6_v6only                                                      */
+/* ------------------------------------------------------------------ */
+
+Test(ipv6, v6only_option_rules) {
+  gsctp_opt v1 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 1);
+  gsctp_opt v0 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 0);
+  gsctp_opt v2 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 2);
+  gsctp_ip ip = lo6(), ip4 = lo4();
+  gsctp_sock s, d, u;
+  int64_t v = -1;
+  int rc;
+
+  need_ipv6_loopback();
+  /* Not an inet6 socket: einval (open: badarg, as every open error). */
+  s = open_ok(GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cr_assert_eq(gsctp_setopts(s, &v1, 1), GSCTP_EINVAL);
+  cr_assert_eq(get_i(s, GSCTP_OPT_IPV6_V6ONLY, &v), GSCTP_ENOPROTOOPT,
+               "left out of getopts on inet");
+  gsctp_close(s);
+  rc = try_open(&s, GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(rc, GSCTP_EBADARG, "open inet with v6only: %s",
+               gsctp_err_name(rc));
+
+  /* Set at open; read back; only the same value afterwards. */
+  s = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(get_i(s, GSCTP_OPT_IPV6_V6ONLY, &v), 0);
+  cr_assert_eq(v, 1);
+  cr_assert_eq(gsctp_setopts(s, &v1, 1), 0);
+  rc = gsctp_setopts(s, &v0, 1);
+  cr_assert_eq(rc, GSCTP_EINVAL, "v6only off after the bind: %s",
+               gsctp_err_name(rc));
+  cr_assert(strstr(gsctp_error_detail(), "before the bind") != NULL, "%s",
+            gsctp_error_detail());
+  cr_assert_eq(gsctp_setopts(s, &v2, 1), GSCTP_EINVAL);
+  cr_assert_eq(get_i(s, GSCTP_OPT_IPV6_V6ONLY, &v), 0);
+  cr_assert_eq(v, 1, "unchanged by the refused setopts");
+
+  /* The default is false on the native transport. */
+  d = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cr_assert_eq(get_i(d, GSCTP_OPT_IPV6_V6ONLY, &v), 0);
+  cr_assert_eq(v, 0);
+  cr_assert_eq(gsctp_setopts(d, &v0, 1), 0);
+  cr_assert_eq(gsctp_setopts(d, &v1, 1), GSCTP_EINVAL);
+  /* connect's options follow setopts' rule. */
+  {
+    gsctp_assoc_change ac = gsctp_assoc_change_default();
+    rc = gsctp_connect(d, &ip, 1, &v1, 1, 1000, &ac);
+    cr_assert_eq(rc, GSCTP_EINVAL, "connect with v6only: %s",
+                 gsctp_err_name(rc));
+  }
+
+  /* udp_conn inet6 sockets are always v6only: their UDP socket is. */
+  u = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP_CONN, 0, NULL, 0);
+  cr_assert_eq(get_i(u, GSCTP_OPT_IPV6_V6ONLY, &v), 0);
+  cr_assert_eq(v, 1);
+  gsctp_close(u);
+  rc = try_open(&u, GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP_CONN, 0, &v0, 1);
+  cr_assert_eq(rc, GSCTP_ENOPROTOOPT, "udp_conn with v6only false: %s",
+               gsctp_err_name(rc));
+  gsctp_close(s);
+  gsctp_close(d);
+}
+
+/* A v6only socket refuses IPv4 and IPv4-mapped local addresses (Linux's
+ * codes: einval and eaddrnotavail); without v6only both bind. */
+Test(ipv6, v6only_refuses_ipv4_binds) {
+  gsctp_opt v1 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 1);
+  gsctp_ip mapped = ip_of("::ffff:127.0.0.1");
+  gsctp_ip both[2] = {lo6(), lo4()};
+  gsctp_ip ip4 = lo4();
+  gsctp_sock s;
+  int rc;
+
+  need_ipv6_loopback();
+  rc = try_open(&s, GSCTP_FAMILY_INET6, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(rc, GSCTP_EINVAL, "v6only with 127.0.0.1: %s",
+               gsctp_err_name(rc));
+  cr_assert(strstr(gsctp_error_detail(), "ipv6_v6only") != NULL);
+  rc = try_open(&s, GSCTP_FAMILY_INET6, &mapped, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(rc, GSCTP_EADDRNOTAVAIL, "v6only with ::ffff:127.0.0.1: %s",
+               gsctp_err_name(rc));
+  rc = try_open(&s, GSCTP_FAMILY_INET6, both, 2, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(rc, GSCTP_EINVAL, "v6only with ::1 and 127.0.0.1: %s",
+               gsctp_err_name(rc));
+  /* The same addresses without v6only bind. */
+  s = open_ok(GSCTP_FAMILY_INET6, &mapped, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  gsctp_close(s);
+  s = open_ok(GSCTP_FAMILY_INET6, both, 2, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  gsctp_close(s);
+}
+
+/* A v6only socket does not connect to IPv4-mapped peers (einval, as
+ * Linux); an IPv4 address is eafnosupport on any inet6 socket (OTP). */
+Test(ipv6, v6only_refuses_mapped_connects) {
+  gsctp_opt v1 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 1);
+  gsctp_ip mapped = ip_of("::ffff:127.0.0.1"), ip4 = lo4();
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_sock srv, s;
+  uint32_t id = 0;
+  uint16_t port;
+  int rc;
+
+  need_ipv6_loopback();
+  srv = open_ok(GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  port = (uint16_t)gsctp_port(srv);
+  s = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  rc = gsctp_connect(s, &mapped, port, NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, GSCTP_EINVAL, "connect: %s", gsctp_err_name(rc));
+  cr_assert(strstr(gsctp_error_detail(), "ipv6_v6only") != NULL, "%s",
+            gsctp_error_detail());
+  cr_assert_eq(gsctp_connect_init(s, &mapped, port, NULL, 0), GSCTP_EINVAL);
+  cr_assert_eq(gsctp_connectx_init(s, &mapped, 1, port, NULL, 0, &id),
+               GSCTP_EINVAL);
+  rc = gsctp_connect(s, &ip4, port, NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, GSCTP_EAFNOSUPPORT, "connect to 127.0.0.1: %s",
+               gsctp_err_name(rc));
+  cr_assert_eq(gsctp_connectx_init(s, &ip4, 1, port, NULL, 0, &id),
+               GSCTP_EBADARG);
+  gsctp_close(s);
+  /* udp_conn inet6 sockets are v6only: the same refusal. */
+  s = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP_CONN, 0, NULL, 0);
+  rc = gsctp_connect(s, &mapped, port, NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, GSCTP_EINVAL, "udp_conn connect to mapped: %s",
+               gsctp_err_name(rc));
+  gsctp_close(s);
+  gsctp_close(srv);
+}
+
+/* Tries an inet client on 127.0.0.1 against |port|: returns 0 on
+ * comm_up, else the connect's code (GSCTP_EASSOC: cant_assoc). */
+static int try_v4_client(uint16_t port, gsctp_sock *pcli) {
+  gsctp_ip ip4 = lo4();
+  gsctp_opt lim[2];
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_initmsg im = GSCTP_INITMSG_INIT;
+  gsctp_rtoinfo rto = GSCTP_RTOINFO_INIT;
+
+  im.max_attempts = 2;
+  rto.initial = 200;
+  rto.min = 100;
+  rto.max = 400;
+  memset(lim, 0, sizeof(lim));
+  lim[0].name = GSCTP_OPT_SCTP_INITMSG;
+  lim[0].v.initmsg = im;
+  lim[1].name = GSCTP_OPT_SCTP_RTOINFO;
+  lim[1].v.rtoinfo = rto;
+  *pcli = open_ok(GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                  GSCTP_TRANSPORT_UDP, 0, lim, 2);
+  return gsctp_connect(*pcli, &ip4, port, NULL, 0, TS_WAIT_MS, &ac);
+}
+
+/* A v6only socket with no address (the wildcard) binds the stack's IPv6
+ * addresses only: socknames shows no IPv4, an IPv4 client cannot
+ * associate, an IPv6 one can.  The same socket without v6only takes
+ * the IPv4 client. */
+Test(ipv6, v6only_wildcard_takes_ipv6_peers_only) {
+  gsctp_opt v1 = ts_opt_i(GSCTP_OPT_IPV6_V6ONLY, 1);
+  gsctp_ip ip = lo6();
+  gsctp_addr names[32];
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_sock srv, cli, c6, plain;
+  size_t n = 0, i;
+  char b[1024];
+  int rc;
+
+  need_ipv6_loopback();
+  srv = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  rc = gsctp_socknames(srv, 0, names, 32, &n);
+  cr_assert_eq(rc, 0);
+  cr_assert(n >= 1 && n <= 32, "%zu names", n);
+  cr_assert(names_have(names, n, &ip, (uint16_t)gsctp_port(srv)),
+            "v6only wildcard: %s", names_str(names, n, b, sizeof(b)));
+  for (i = 0; i < n; ++i) {
+    cr_assert_eq(names[i].ip.family, GSCTP_FAMILY_INET6, "v6only wildcard: %s",
+                 names_str(names, n, b, sizeof(b)));
+    cr_assert(!(names[i].ip.u.v6[10] == 0xff && names[i].ip.u.v6[11] == 0xff),
+              "a mapped address among %s", names_str(names, n, b, sizeof(b)));
+  }
+
+  rc = try_v4_client((uint16_t)gsctp_port(srv), &cli);
+  cr_assert_eq(rc, GSCTP_EASSOC, "IPv4 client of a v6only server: %s",
+               gsctp_err_name(rc));
+  gsctp_close(cli);
+
+  c6 = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET,
+               GSCTP_TRANSPORT_UDP, 0, &v1, 1);
+  rc =
+    gsctp_connect(c6, &ip, (uint16_t)gsctp_port(srv), NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, 0, "IPv6 client of a v6only server: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(c6, ac.assoc_id, 0, "v6", 2), 0);
+  recv_data_from(srv, "v6", &ip, (uint16_t)gsctp_port(c6));
+  gsctp_close(c6);
+  gsctp_close(srv);
+
+  /* Without v6only the wildcard takes IPv4 too. */
+  plain = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+                  GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(plain, GSCTP_LISTEN_TRUE), 0);
+  rc = try_v4_client((uint16_t)gsctp_port(plain), &cli);
+  cr_assert_eq(rc, 0, "IPv4 client of a dual-stack server: %s",
+               gsctp_err_name(rc));
+  gsctp_close(cli);
+  gsctp_close(plain);
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. sctp_i_want_mapped_v4_addr with wildcard sockets                 */
+/* ------------------------------------------------------------------ */
+
+/* An inet6 server bound to :: (no ip) and an inet client on 127.0.0.1:
+ * the server sees the client as ::ffff:127.0.0.1 with
+ * sctp_i_want_mapped_v4_addr, as 127.0.0.1 without, in events, data and
+ * peernames alike. */
+static void wildcard_server_sees_v4_client(int mapped) {
+  gsctp_opt m = ts_opt_i(GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, mapped);
+  gsctp_ip want = mapped ? ip_of("::ffff:127.0.0.1") : lo4();
+  gsctp_ip ip4 = lo4();
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_addr pn[4];
+  gsctp_sock srv, cli;
+  gsctp_item it;
+  uint16_t cport;
+  uint32_t sid;
+  size_t n = 0;
+  char b[256];
+  int rc;
+
+  srv = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &m, 1);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cli = open_ok(GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cport = (uint16_t)gsctp_port(cli);
+  rc = gsctp_connect(cli, &ip4, (uint16_t)gsctp_port(srv), NULL, 0, TS_WAIT_MS,
+                     &ac);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  cr_assert_eq(rc, 0);
+  cr_assert(ts_addr_is(&it.from, &want, cport), "mapped=%d: comm_up from %s",
+            mapped, ts_addr_str(&it.from, b, sizeof(b)));
+  sid = it.event.u.assoc_change.assoc_id;
+  gsctp_item_free(&it);
+  cr_assert_eq(gsctp_send(cli, ac.assoc_id, 0, "four", 4), 0);
+  recv_data_from(srv, "four", &want, cport);
+  rc = gsctp_peernames(srv, sid, pn, 4, &n);
+  cr_assert_eq(rc, 0);
+  cr_assert(n == 1 && ts_addr_is(&pn[0], &want, cport), "mapped=%d: %s", mapped,
+            names_str(pn, n, b, sizeof(b)));
+  cr_assert_eq(gsctp_send(srv, sid, 0, "back", 4), 0);
+  recv_data_from(cli, "back", &ip4, (uint16_t)gsctp_port(srv));
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+Test(ipv6, wildcard_server_sees_v4_client_mapped) {
+  wildcard_server_sees_v4_client(1);
+}
+
+Test(ipv6, wildcard_server_sees_v4_client_plain) {
+  wildcard_server_sees_v4_client(0);
+}
+
+/* An inet6 client bound to :: connects to ::ffff:127.0.0.1, an inet
+ * server on 127.0.0.1: the association is IPv4 on the wire, and the
+ * client reports the server as it asked (mapped or not). */
+static void connect_to_mapped(int mapped) {
+  gsctp_opt m = ts_opt_i(GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, mapped);
+  gsctp_ip target = ip_of("::ffff:127.0.0.1");
+  gsctp_ip want = mapped ? target : lo4();
+  gsctp_ip ip4 = lo4();
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_sock srv, cli;
+  uint16_t sport;
+  char b[128];
+  int rc;
+
+  srv = open_ok(GSCTP_FAMILY_INET, &ip4, 1, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  sport = (uint16_t)gsctp_port(srv);
+  cli = open_ok(GSCTP_FAMILY_INET6, NULL, 0, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &m, 1);
+  rc = gsctp_connect(cli, &target, sport, NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, 0, "connect to ::ffff:127.0.0.1 (mapped=%d): %s (%s)",
+               mapped, gsctp_err_name(rc), gsctp_error_detail());
+  cr_assert_eq(gsctp_send(cli, ac.assoc_id, 0, "m4", 2), 0);
+  {
+    uint32_t sid = recv_data_from(srv, "m4", &ip4, (uint16_t)gsctp_port(cli));
+
+    cr_assert_eq(gsctp_send(srv, sid, 0, "r4", 2), 0);
+  }
+  recv_data_from(cli, "r4", &want, sport);
+  {
+    gsctp_addr pn[4];
+    size_t n = 0;
+
+    cr_assert_eq(gsctp_peernames(cli, ac.assoc_id, pn, 4, &n), 0);
+    cr_assert(n == 1 && ts_addr_is(&pn[0], &want, sport), "peernames %s",
+              names_str(pn, n, b, sizeof(b)));
+  }
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+Test(ipv6, connect_to_mapped_address_mapped) {
+  connect_to_mapped(1);
+}
+
+Test(ipv6, connect_to_mapped_address_plain) {
+  connect_to_mapped(0);
+}
