@@ -827,3 +827,289 @@ Test(ipv6, bad_addresses_give_clear_errors) {
   }
   gsctp_close(s);
 }
+
+/* ------------------------------------------------------------------ */
+/* 2. Global addresses in a network namespace (root only)              */
+/* ------------------------------------------------------------------ */
+
+/* The namespace this test made ("" if none) and the child it forked;
+ * both go in .fini, also when the test failed. */
+static char g_ns[64], g_ns2[64];
+static pid_t g_child = -1;
+
+static void ns_cleanup(void) {
+  char cmd[128];
+  int st;
+
+  if (g_child > 0) {
+    (void)ts_wait_child(g_child, 1, &st); /* kills it if still running */
+    g_child = -1;
+  }
+  if (g_ns[0] != '\0') {
+    snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", g_ns);
+    if (system(cmd) != 0) {
+      fprintf(stderr, "test_ipv6: could not remove netns %s\n", g_ns);
+    }
+    g_ns[0] = '\0';
+  }
+  if (g_ns2[0] != '\0') {
+    snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null", g_ns2);
+    if (system(cmd) != 0) {
+      fprintf(stderr, "test_ipv6: could not remove netns %s\n", g_ns2);
+    }
+    g_ns2[0] = '\0';
+  }
+}
+
+static void enter_netns(const char *name) {
+  char path[128];
+  int fd;
+
+  snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  cr_assert_geq(fd, 0, "open %s", path);
+  cr_assert_eq(setns(fd, CLONE_NEWNET), 0, "setns");
+  close(fd);
+}
+
+/* No stack is started by the suite: each test starts it inside its
+ * namespace, after the addresses exist (usrsctp reads them at init). */
+TestSuite(ipv6_netns, .fini = ns_cleanup, .timeout = 120);
+
+/* Runs "ip -n <ns> <a><b><c>", quietly; returns system()'s status. */
+static int ns_run_in(const char *ns, const char *a, const char *b,
+                     const char *c) {
+  char cmd[256];
+
+  snprintf(cmd, sizeof(cmd), "ip -n %s %s%s%s >/dev/null 2>&1", ns, a, b, c);
+  return system(cmd);
+}
+
+static int ns_run(const char *a, const char *b, const char *c) {
+  return ns_run_in(g_ns, a, b, c);
+}
+
+static void need_root_and_netns(void) {
+  if (geteuid() != 0) {
+    cr_skip_test("needs root (CAP_SYS_ADMIN) to make a network namespace; "
+                 "CI runs this as root");
+  }
+}
+
+/* ip netns add |name|; skips the test if that cannot work here. */
+static void add_netns(char *name, size_t len, const char *tag) {
+  char cmd[256];
+
+  snprintf(name, len, "gs-v6-%d-%s", (int)getpid(), tag);
+  snprintf(cmd, sizeof(cmd), "ip netns add %s >/dev/null 2>&1", name);
+  if (system(cmd) != 0) {
+    name[0] = '\0';
+    cr_skip_test("'ip netns add' failed: no iproute2 or no namespaces here");
+  }
+}
+
+/*
+ * Makes the namespace gs-v6-<pid>-<tag> with lo up and a veth pair
+ * d0/d1, d0 carrying the |n| addresses |cidrs| (IPv6 ones nodad),
+ * and moves the calling thread into it (setns): every stack and child
+ * started afterwards lives there.  Skips the test (with the reason)
+ * when not root or when namespaces cannot be made.
+ */
+static void enter_new_netns(const char *tag, const char *const *cidrs,
+                            size_t n) {
+  size_t i;
+
+  need_root_and_netns();
+  add_netns(g_ns, sizeof(g_ns), tag);
+  cr_assert_eq(ns_run("link set lo up", "", ""), 0);
+  /* A veth pair (both ends here): dummy interfaces need a module that
+   * containers often lack. */
+  cr_assert_eq(ns_run("link add d0 type veth peer name d1", "", ""), 0,
+               "cannot make a veth pair");
+  cr_assert_eq(ns_run("link set d0 up", "", ""), 0);
+  cr_assert_eq(ns_run("link set d1 up", "", ""), 0);
+  for (i = 0; i < n; ++i) {
+    int rc = strchr(cidrs[i], ':') != NULL
+               ? ns_run("addr add ", cidrs[i], " dev d0 nodad")
+               : ns_run("addr add ", cidrs[i], " dev d0");
+
+    cr_assert_eq(rc, 0, "ip addr add %s", cidrs[i]);
+  }
+  enter_netns(g_ns);
+}
+
+struct ports {
+  int32_t sctp, udp;
+};
+
+/* The peer: its own stack, an inet6 server on fd00:6::2 that echoes one
+ * message to fd00:6::1 and waits for the shutdown.  Exit codes name the
+ * step that failed (no Criterion asserts in a child). */
+static int peer_child(void *arg) {
+  int *fds = arg;
+  gsctp_ip me, peer;
+  gsctp_opt o[4];
+  gsctp_sock s;
+  gsctp_item it;
+  struct ports pt;
+  uint32_t id;
+  int rc;
+
+  close(fds[0]);
+  {
+    char path[128];
+    int fd;
+
+    snprintf(path, sizeof(path), "/var/run/netns/%s", g_ns2);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+      return 8;
+    }
+    close(fd);
+  }
+  if (gsctp_ip_parse("fd00:6::2", &me) != 0 ||
+      gsctp_ip_parse("fd00:6::1", &peer) != 0) {
+    return 9;
+  }
+  pt.udp = ts_try_stack_start();
+  if (pt.udp <= 0) {
+    return 10;
+  }
+  o[0] = ts_opt_i(GSCTP_OPT_FAMILY, GSCTP_FAMILY_INET6);
+  o[1] = ts_opt_ip(me);
+  o[2] = ts_opt_quiet();
+  if (gsctp_open(&s, o, 3) != 0) {
+    return 11;
+  }
+  if (gsctp_listen(s, GSCTP_LISTEN_TRUE) != 0) {
+    return 12;
+  }
+  pt.sctp = gsctp_port(s);
+  if (ts_write_full(fds[1], &pt, sizeof(pt)) != 0) {
+    return 13;
+  }
+  rc = ts_recv_event(s, GSCTP_EV_ASSOC_CHANGE, GSCTP_COMM_UP, TS_WAIT_MS, &it,
+                     NULL);
+  if (rc != 0 || it.from.ip.family != GSCTP_FAMILY_INET6 ||
+      !gsctp_ip_equal(&it.from.ip, &peer)) {
+    return 14;
+  }
+  gsctp_item_free(&it);
+  rc = ts_recv_next(s, TS_WAIT_MS, &it);
+  if (rc != 0 || it.is_event || !gsctp_ip_equal(&it.from.ip, &peer)) {
+    return 15;
+  }
+  id = (uint32_t)it.anc.assoc_id;
+  rc = gsctp_send(s, id, 0, it.data, it.datalen);
+  gsctp_item_free(&it);
+  if (rc != 0) {
+    return 16;
+  }
+  rc = ts_recv_event(s, GSCTP_EV_ASSOC_CHANGE, GSCTP_SHUTDOWN_COMP, TS_WAIT_MS,
+                     &it, NULL);
+  if (rc != 0) {
+    return 17;
+  }
+  gsctp_item_free(&it);
+  gsctp_close(s);
+  return 0;
+}
+
+/*
+ * An association over fd00::/8 addresses (not loopback) between two
+ * processes with their own stacks, over usrsctp's UDP encapsulation,
+ * each process in its own namespace, joined by a veth pair: fd00:6::1 on
+ * d0 here, fd00:6::2 on d1 in the peer's.  (Both addresses in one
+ * namespace would not do: usrsctp does not set the source address of
+ * the UDP datagrams it sends, and the kernel then answers a local peer
+ * from the peer's own address; docs/known-issues.md.)
+ */
+Test(ipv6_netns, global_addresses_two_processes) {
+  gsctp_ip me = ip_of("fd00:6::1"), peer = ip_of("fd00:6::2");
+  gsctp_assoc_change ac = gsctp_assoc_change_default();
+  gsctp_addr names[16];
+  struct ports pt;
+  gsctp_sock s;
+  size_t n = 0;
+  char b[512];
+  int fds[2], rc, st;
+
+  need_root_and_netns();
+  add_netns(g_ns, sizeof(g_ns), "a");
+  add_netns(g_ns2, sizeof(g_ns2), "b");
+  cr_assert_eq(ns_run("link set lo up", "", ""), 0);
+  cr_assert_eq(ns_run_in(g_ns2, "link set lo up", "", ""), 0);
+  cr_assert_eq(ns_run("link add d0 type veth peer name d1 netns ", g_ns2, ""),
+               0, "cannot make a veth pair");
+  cr_assert_eq(ns_run("addr add fd00:6::1/64 dev d0 nodad", "", ""), 0);
+  cr_assert_eq(ns_run_in(g_ns2, "addr add fd00:6::2/64 dev d1 nodad", "", ""),
+               0);
+  cr_assert_eq(ns_run("link set d0 up", "", ""), 0);
+  cr_assert_eq(ns_run_in(g_ns2, "link set d1 up", "", ""), 0);
+  enter_netns(g_ns);
+  cr_assert_eq(pipe(fds), 0);
+  g_child = ts_spawn(peer_child, fds); /* before our stack: fork first */
+  cr_assert_gt(g_child, 0);
+  close(fds[1]);
+  rc = ts_read_full(fds[0], &pt, sizeof(pt), TS_WAIT_MS);
+  close(fds[0]);
+  if (rc != 0) {
+    rc = ts_wait_child(g_child, TS_WAIT_MS, &st);
+    g_child = -1;
+    cr_assert_fail("the peer gave no ports; exit status %d (step code %d)", st,
+                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  }
+  (void)ts_stack_start();
+  s = open_ok(GSCTP_FAMILY_INET6, &me, 1, GSCTP_TYPE_SEQPACKET,
+              GSCTP_TRANSPORT_UDP, 0, NULL, 0);
+  {
+    gsctp_opt r = ts_opt_i(GSCTP_OPT_UDP_REMOTE_PORT, pt.udp);
+    cr_assert_eq(gsctp_setopts(s, &r, 1), 0);
+  }
+  rc = gsctp_connect(s, &peer, pt.sctp, NULL, 0, TS_WAIT_MS, &ac);
+  cr_assert_eq(rc, 0, "connect to [fd00:6::2]:%d: %s", pt.sctp,
+               gsctp_err_name(rc));
+  rc = gsctp_socknames(s, ac.assoc_id, names, 16, &n);
+  cr_assert_eq(rc, 0);
+  cr_assert(names_have(names, n, &me, (uint16_t)gsctp_port(s)), "socknames %s",
+            names_str(names, n, b, sizeof(b)));
+  rc = gsctp_peernames(s, ac.assoc_id, names, 16, &n);
+  cr_assert_eq(rc, 0);
+  cr_assert(n == 1 && ts_addr_is(&names[0], &peer, (uint16_t)pt.sctp),
+            "peernames %s", names_str(names, n, b, sizeof(b)));
+  cr_assert_eq(gsctp_send(s, ac.assoc_id, 0, "global six", 10), 0);
+  recv_data_from(s, "global six", &peer, (uint16_t)pt.sctp);
+  cr_assert_eq(gsctp_eof(s, &ac), 0);
+  rc = ts_wait_child(g_child, TS_WAIT_MS, &st);
+  g_child = -1;
+  cr_assert_eq(rc, 0, "the peer did not finish");
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+            "the peer failed at step code %d",
+            WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  gsctp_close(s);
+}
+
+/* OTP's open_multihoming_ipv4_and_ipv6_socket in full: two addresses of
+ * each family (on a veth interface in a namespace), all four cases. */
+Test(ipv6_netns, otp_mixed_two_addresses_per_family) {
+  static const char *const cidrs[] = {"10.66.0.1/24", "10.66.0.2/24",
+                                      "fd00:6::1/64", "fd00:6::2/64"};
+  gsctp_ip in1 = ip_of("10.66.0.1"), in2 = ip_of("10.66.0.2");
+  gsctp_ip in61 = ip_of("fd00:6::1"), in62 = ip_of("fd00:6::2");
+
+  enter_new_netns("m", cidrs, 4);
+  (void)ts_stack_start();
+  {
+    gsctp_ip srv[3] = {in1, in61, in2};
+    open_and_connect(srv, 3, &in1);
+  }
+  {
+    gsctp_ip srv[2] = {in61, in1};
+    open_and_connect(srv, 2, &in61);
+  }
+  {
+    gsctp_ip srv[3] = {in61, in62, in1};
+    open_and_connect(srv, 3, &in62);
+    open_and_connect(srv, 3, &in1);
+  }
+}
