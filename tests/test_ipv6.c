@@ -271,6 +271,68 @@ Test(ipv6, stream_on_lo6_udp_conn) {
   xfer_on_lo6(GSCTP_TYPE_STREAM, GSCTP_TRANSPORT_UDP_CONN);
 }
 
+/* Address events carry IPv6 addresses: usrsctp reports addr_confirmed
+ * for the peer's ::1 right after comm_up (docs/known-issues.md), on the
+ * native transport and on udp_conn (where gsctp maps its AF_CONN handle
+ * back to the real address). */
+static void paddr_events_are_ipv6(int transport) {
+  gsctp_ip ip = lo6();
+  gsctp_opt ev;
+  gsctp_sock srv, cli;
+  gsctp_assoc_change up = gsctp_assoc_change_default();
+  gsctp_item it;
+  uint16_t cport;
+  char b[160];
+  int rc, i, seen = 0;
+
+  need_ipv6_loopback();
+  memset(&ev, 0, sizeof(ev));
+  ev.name = GSCTP_OPT_SCTP_EVENTS;
+  ev.v.events = gsctp_event_subscribe_default(); /* address events on */
+  srv = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET, transport, 0,
+                NULL, 0);
+  cr_assert_eq(gsctp_setopts(srv, &ev, 1), 0);
+  cr_assert_eq(gsctp_listen(srv, GSCTP_LISTEN_TRUE), 0);
+  cli = open_ok(GSCTP_FAMILY_INET6, &ip, 1, GSCTP_TYPE_SEQPACKET, transport,
+                transport == GSCTP_TRANSPORT_UDP_CONN ? udp_port_of(srv) : 0,
+                NULL, 0);
+  cport = (uint16_t)gsctp_port(cli);
+  rc = gsctp_connect(cli, &ip, (uint16_t)gsctp_port(srv), NULL, 0, TS_WAIT_MS,
+                     &up);
+  cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_send(cli, up.assoc_id, 0, "end", 3), 0);
+  /* Everything before the data: comm_up and the address events. */
+  for (i = 0; i < 10; ++i) {
+    rc = gsctp_recv(srv, TS_WAIT_MS, &it);
+    cr_assert_eq(rc, 0, "recv: %s", gsctp_err_name(rc));
+    cr_assert(ts_addr_is(&it.from, &ip, cport), "%s from %s",
+              ts_item_str(&it, b, sizeof(b)),
+              ts_addr_str(&it.from, b + 80, 80));
+    if (!it.is_event) {
+      gsctp_item_free(&it);
+      break;
+    }
+    if (it.event.type == GSCTP_EV_PADDR_CHANGE) {
+      cr_assert(ts_addr_is(&it.event.u.paddr_change.addr, &ip, cport),
+                "paddr_change for %s",
+                ts_addr_str(&it.event.u.paddr_change.addr, b, sizeof(b)));
+      seen++;
+    }
+    gsctp_item_free(&it);
+  }
+  cr_assert_gt(seen, 0, "no sctp_paddr_change before the data");
+  gsctp_close(cli);
+  gsctp_close(srv);
+}
+
+Test(ipv6, paddr_events_are_ipv6_native_udp) {
+  paddr_events_are_ipv6(GSCTP_TRANSPORT_UDP);
+}
+
+Test(ipv6, paddr_events_are_ipv6_udp_conn) {
+  paddr_events_are_ipv6(GSCTP_TRANSPORT_UDP_CONN);
+}
+
 /* ------------------------------------------------------------------ */
 /* 3. ipv6_v6only                                                      */
 /* ------------------------------------------------------------------ */
@@ -479,7 +541,18 @@ Test(ipv6, v6only_wildcard_takes_ipv6_peers_only) {
     gsctp_connect(c6, &ip, (uint16_t)gsctp_port(srv), NULL, 0, TS_WAIT_MS, &ac);
   cr_assert_eq(rc, 0, "IPv6 client of a v6only server: %s", gsctp_err_name(rc));
   cr_assert_eq(gsctp_send(c6, ac.assoc_id, 0, "v6", 2), 0);
-  recv_data_from(srv, "v6", &ip, (uint16_t)gsctp_port(c6));
+  {
+    uint32_t sid = recv_data_from(srv, "v6", &ip, (uint16_t)gsctp_port(c6));
+    gsctp_sock po = 0;
+    int64_t v = 0;
+
+    /* A peeled-off socket keeps v6only. */
+    rc = gsctp_peeloff(srv, sid, &po);
+    cr_assert_eq(rc, 0, "peeloff: %s", gsctp_err_name(rc));
+    cr_assert_eq(get_i(po, GSCTP_OPT_IPV6_V6ONLY, &v), 0);
+    cr_assert_eq(v, 1);
+    gsctp_close(po);
+  }
   gsctp_close(c6);
   gsctp_close(srv);
 
