@@ -2802,6 +2802,35 @@ static int addrs_out(struct sockaddr *list, int n, gsctp_addr *addrs,
   return 0;
 }
 
+/*
+ * usrsctp maps IPv4 peer addresses to ::ffff:a.b.c.d for an inet6 socket
+ * with SCTP_I_WANT_MAPPED_V4_ADDR, but not its own addresses; Linux maps
+ * both.  So socknames maps the local IPv4 ones here.
+ */
+static void map_local_v4(struct socket *so, gsctp_addr *addrs, size_t n) {
+  uint32_t on = 0;
+  socklen_t len = sizeof(on);
+  size_t i;
+
+  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR, &on,
+                         &len) != 0 ||
+      on == 0) {
+    return;
+  }
+  for (i = 0; i < n; ++i) {
+    if (addrs[i].ip.family == GSCTP_FAMILY_INET) {
+      uint8_t v4[4];
+
+      memcpy(v4, addrs[i].ip.u.v4, 4);
+      memset(&addrs[i].ip, 0, sizeof(addrs[i].ip));
+      addrs[i].ip.family = GSCTP_FAMILY_INET6;
+      addrs[i].ip.u.v6[10] = 0xff;
+      addrs[i].ip.u.v6[11] = 0xff;
+      memcpy(&addrs[i].ip.u.v6[12], v4, 4);
+    }
+  }
+}
+
 static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
                  size_t max, size_t *pn, int peer) {
   gsctp_sockimpl *s;
@@ -2836,6 +2865,9 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
       rv = GSCTP_ENOTCONN;
     } else {
       rv = addrs_out(list, n, addrs, max, pn);
+      if (rv == 0 && !peer && s->family == GSCTP_FAMILY_INET6) {
+        map_local_v4(so, addrs, *pn < max ? *pn : max);
+      }
     }
     if (list != NULL) {
       if (peer) {

@@ -1311,3 +1311,30 @@ Test(ipv6_netns, otp_mixed_two_addresses_per_family) {
     open_and_connect(srv, 3, &in1);
   }
 }
+
+/* With sctp_i_want_mapped_v4_addr an inet6 socket's own IPv4 address is
+ * reported mapped by socknames too; without it, as IPv4. */
+Test(ipv6, mapped_option_and_socknames) {
+  gsctp_ip both[2] = {lo6(), lo4()};
+  gsctp_ip mapped = ip_of("::ffff:127.0.0.1"), ip4 = lo4(), ip6 = lo6();
+  gsctp_addr names[8];
+  gsctp_sock s;
+  size_t n = 0;
+  uint16_t port;
+  char b[256];
+  int m;
+
+  need_ipv6_loopback();
+  for (m = 0; m <= 1; ++m) {
+    gsctp_opt o = ts_opt_i(GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, m);
+
+    s = open_ok(GSCTP_FAMILY_INET6, both, 2, GSCTP_TYPE_SEQPACKET,
+                GSCTP_TRANSPORT_UDP, 0, &o, 1);
+    port = (uint16_t)gsctp_port(s);
+    cr_assert_eq(gsctp_socknames(s, 0, names, 8, &n), 0);
+    cr_assert(n == 2 && names_have(names, n, &ip6, port) &&
+                names_have(names, n, m ? &mapped : &ip4, port),
+              "mapped=%d: %s", m, names_str(names, n, b, sizeof(b)));
+    gsctp_close(s);
+  }
+}
