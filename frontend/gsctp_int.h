@@ -107,6 +107,11 @@ typedef struct gsctp_sockimpl {
   /* Front-end-only options kept by opts.c (mu). */
   int debug;     /* `debug`: trace option calls to stderr */
   int reuseaddr; /* `reuseaddr` as set (see docs/api.md) */
+  /* `ipv6_v6only` of an inet6 socket: set at open only (before the
+   * bind, as Linux), then fixed.  usrsctp 0.9.5 has no IPV6_V6ONLY, so
+   * sock.c emulates it (docs/api.md, "IPv6"); a udp_conn inet6 socket
+   * is always v6only: its UDP socket is (stack/udplink.c). */
+  int v6only;
   /* Owners and active delivery (mu).  recv_busy is 1 while a user thread
    * reads (recv, passive connect) and 2 while the delivery thread does. */
   struct gsctp_owner *owner; /* controlling owner (a reference), or NULL */

@@ -1134,6 +1134,44 @@ static int int_range(const gsctp_opt *o, int64_t lo, int64_t hi) {
   return 0;
 }
 
+/*
+ * ipv6_v6only.  usrsctp 0.9.5 has no IPV6_V6ONLY (its setsockopt knows
+ * only SOL_SOCKET and IPPROTO_SCTP, and its exported ip6_v6only global
+ * is read by nothing), so the flag is kept here and sock.c enforces it:
+ * the bind takes only IPv6 addresses, connect refuses IPv4-mapped peers.
+ * As on Linux it can only change before the bind, i.e. at open; later
+ * the current value is accepted and another is einval.
+ */
+static int apply_v6only(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
+  int rv, cur;
+
+  if (s->family != GSCTP_FAMILY_INET6) {
+    return gsctp_detail(GSCTP_EINVAL, "ipv6_v6only: not an inet6 socket");
+  }
+  if ((rv = int_range(o, 0, 1)) != 0) {
+    return rv;
+  }
+  if (mode == GSCTP_APPLY_OPEN && s->af == AF_CONN && o->v.i == 0) {
+    return gsctp_detail(GSCTP_ENOPROTOOPT,
+                        "ipv6_v6only false: a udp_conn inet6 socket sends "
+                        "through a v6only UDP socket and never reaches "
+                        "IPv4 peers");
+  }
+  pthread_mutex_lock(&s->mu);
+  cur = s->v6only;
+  if (mode == GSCTP_APPLY_OPEN) {
+    s->v6only = (int)o->v.i;
+    cur = s->v6only;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (cur != o->v.i) {
+    return gsctp_detail(GSCTP_EINVAL,
+                        "ipv6_v6only can only change before the bind (at "
+                        "open), as on Linux");
+  }
+  return 0;
+}
+
 static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   int rv, iv;
 
@@ -1308,12 +1346,7 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
   case GSCTP_OPT_EXCLUSIVEADDRUSE:
     return missing_opt(o, 0, 0, 1, "a Windows-only option");
   case GSCTP_OPT_IPV6_V6ONLY:
-    if (s->family != GSCTP_FAMILY_INET6) {
-      return gsctp_detail(GSCTP_EINVAL, "ipv6_v6only: not an inet6 socket");
-    }
-    return missing_opt(o, 0, 0, 1,
-                       "usrsctp 0.9.5 has no IPV6_V6ONLY (inet6 sockets "
-                       "always accept IPv4 too)");
+    return apply_v6only(s, o, mode);
   case GSCTP_OPT_HIGH_MSGQ_WATERMARK:
   case GSCTP_OPT_LOW_MSGQ_WATERMARK:
     return gsctp_detail(GSCTP_EINVAL,
@@ -1689,7 +1722,9 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
     if (s->family != GSCTP_FAMILY_INET6) {
       return GSCTP_EINVAL;
     }
-    o->v.i = 0;
+    pthread_mutex_lock(&s->mu);
+    o->v.i = s->v6only;
+    pthread_mutex_unlock(&s->mu);
     return 0;
   case GSCTP_OPT_TTL:
   case GSCTP_OPT_HIGH_MSGQ_WATERMARK:

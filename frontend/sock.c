@@ -1386,13 +1386,196 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
   return 0;
 }
 
-static int bind_socket(struct socket *so, const struct open_args *a) {
+/* fe80::/10: needs a scope (interface) id, which gsctp_ip cannot carry. */
+static int ip6_is_link_local(const gsctp_ip *ip) {
+  return ip->family == GSCTP_FAMILY_INET6 && ip->u.v6[0] == 0xfe &&
+         (ip->u.v6[1] & 0xc0) == 0x80;
+}
+
+/* ::ffff:a.b.c.d */
+static int ip6_is_v4_mapped(const gsctp_ip *ip) {
+  static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+  return ip->family == GSCTP_FAMILY_INET6 &&
+         memcmp(ip->u.v6, prefix, sizeof(prefix)) == 0;
+}
+
+/*
+ * The checks of one local address |ip| (the |i|th ip option) of |s| that
+ * usrsctp does not make: the family (an inet6 socket also takes IPv4
+ * unless it is v6only), ipv6_v6only (usrsctp has none: sock.c emulates
+ * it; the codes are Linux's: einval for IPv4, eaddrnotavail for a mapped
+ * address) and link-local addresses.
+ */
+static int check_local_ip(const gsctp_sockimpl *s, const gsctp_ip *ip,
+                          size_t i) {
+  if (ip->family == GSCTP_FAMILY_UNSPEC) {
+    return 0;
+  }
+  if (ip->family != s->family &&
+      !(s->family == GSCTP_FAMILY_INET6 && ip->family == GSCTP_FAMILY_INET)) {
+    return gsctp_detail(GSCTP_EAFNOSUPPORT,
+                        "ip option %zu is not of the socket's family", i);
+  }
+  if (s->v6only && ip->family == GSCTP_FAMILY_INET) {
+    return gsctp_detail(GSCTP_EINVAL,
+                        "ip option %zu: an IPv4 address on an ipv6_v6only "
+                        "socket",
+                        i);
+  }
+  if (s->v6only && ip6_is_v4_mapped(ip)) {
+    return gsctp_detail(GSCTP_EADDRNOTAVAIL,
+                        "ip option %zu: an IPv4-mapped address on an "
+                        "ipv6_v6only socket",
+                        i);
+  }
+  if (ip6_is_link_local(ip)) {
+    return gsctp_detail(GSCTP_EINVAL,
+                        "ip option %zu: a link-local IPv6 address needs a "
+                        "scope id, which gsctp_ip cannot carry",
+                        i);
+  }
+  return 0;
+}
+
+/* UNSPEC, 0.0.0.0 or :: */
+static int ip_is_any(const gsctp_ip *ip) {
+  gsctp_ip any = gsctp_ip_any(ip->family);
+
+  return ip->family == GSCTP_FAMILY_UNSPEC ||
+         (ip->family != GSCTP_FAMILY_CONN && gsctp_ip_equal(ip, &any));
+}
+
+/* The port |so| is bound to, or |fallback| if usrsctp does not say. */
+static uint16_t bind_port(struct socket *so, uint16_t fallback) {
+  struct sockaddr *la = NULL;
+  uint16_t port = fallback;
+  int n = usrsctp_getladdrs(so, 0, &la);
+
+  if (n > 0 && la != NULL) {
+    (void)gsctp_addr_from_sockaddr(la, &port, NULL);
+  }
+  if (la != NULL) {
+    usrsctp_freeladdrs(la);
+  }
+  return port;
+}
+
+/*
+ * An ipv6_v6only socket without an address (or with `::`): usrsctp's
+ * wildcard bind would take IPv4 too, so bind instead every IPv6 address
+ * the stack knows (usrsctp reads the interface addresses once, when it
+ * starts, so the wildcard means exactly this list).  The list comes
+ * from a probe socket bound to the wildcard.  Link-local addresses come
+ * with their scope id from usrsctp and are bound if usrsctp takes them.
+ */
+static int bind_v6only_all(struct socket *so, uint16_t port) {
+  struct sockaddr_in6 any, *list6 = NULL;
+  struct sockaddr *la = NULL;
+  struct socket *probe;
+  size_t n6 = 0, k, bound = 0;
+  uint8_t *p;
+  int n, i, rv = 0;
+
+  probe =
+    usrsctp_socket(AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+  if (probe == NULL) {
+    return gsctp_err_from_errno(errno);
+  }
+  memset(&any, 0, sizeof(any));
+  any.sin6_family = AF_INET6;
+  if (usrsctp_bind(probe, (struct sockaddr *)&any, sizeof(any)) != 0) {
+    rv = gsctp_err_from_errno(errno);
+    usrsctp_close(probe);
+    return rv;
+  }
+  n = usrsctp_getladdrs(probe, 0, &la);
+  if (n > 0 && la != NULL) {
+    list6 = calloc((size_t)n, sizeof(*list6));
+  }
+  p = (uint8_t *)la;
+  for (i = 0; i < n && p != NULL; ++i) {
+    const struct sockaddr *sa = (const struct sockaddr *)(void *)p;
+    size_t sl = gsctp_sockaddr_len(sa);
+
+    if (sl == 0) {
+      break;
+    }
+    if (sa->sa_family == AF_INET6 && list6 != NULL) {
+      const struct sockaddr_in6 *sin6 =
+        (const struct sockaddr_in6 *)(const void *)sa;
+
+      if (!IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+        list6[n6] = *sin6;
+        list6[n6].sin6_port = htons(port);
+        n6++;
+      }
+    }
+    p += sl;
+  }
+  if (la != NULL) {
+    usrsctp_freeladdrs(la);
+  }
+  usrsctp_close(probe);
+  if (n > 0 && list6 == NULL) {
+    return GSCTP_ENOMEM;
+  }
+  /* Non-link-local first: a link-local address usrsctp refuses must not
+   * be the one the socket's port comes from. */
+  for (k = 0; k < n6; ++k) {
+    if (!IN6_IS_ADDR_LINKLOCAL(&list6[k].sin6_addr)) {
+      if (bound == 0) {
+        if (usrsctp_bind(so, (struct sockaddr *)&list6[k], sizeof(list6[k])) !=
+            0) {
+          rv = gsctp_err_from_errno(errno);
+          break;
+        }
+        port = bind_port(so, port);
+      } else {
+        list6[k].sin6_port = htons(port);
+        if (usrsctp_bindx(so, (struct sockaddr *)&list6[k], 1,
+                          SCTP_BINDX_ADD_ADDR) != 0) {
+          rv = gsctp_err_from_errno(errno);
+          break;
+        }
+      }
+      bound++;
+    }
+  }
+  for (k = 0; rv == 0 && bound > 0 && k < n6; ++k) {
+    if (IN6_IS_ADDR_LINKLOCAL(&list6[k].sin6_addr)) {
+      list6[k].sin6_port = htons(port);
+      if (usrsctp_bindx(so, (struct sockaddr *)&list6[k], 1,
+                        SCTP_BINDX_ADD_ADDR) == 0) {
+        bound++;
+      }
+    }
+  }
+  free(list6);
+  if (rv == 0 && bound == 0) {
+    rv = gsctp_detail(GSCTP_EADDRNOTAVAIL,
+                      "ipv6_v6only: the stack knows no IPv6 address to bind "
+                      "(usrsctp reads them when it starts)");
+  }
+  return rv;
+}
+
+static int bind_socket(gsctp_sockimpl *s, struct socket *so,
+                       const struct open_args *a) {
   struct sockaddr_storage ss;
   socklen_t len;
   gsctp_ip any;
   size_t i;
   int rv;
 
+  for (i = 0; i < a->nips; ++i) {
+    if ((rv = check_local_ip(s, a->ips[i], i)) != 0) {
+      return rv;
+    }
+  }
+  if (s->v6only && (a->nips == 0 || (a->nips == 1 && ip_is_any(a->ips[0])))) {
+    return bind_v6only_all(so, (uint16_t)a->port);
+  }
   if (a->nips == 0) {
     any = gsctp_ip_any(a->family);
     if (a->family == GSCTP_FAMILY_CONN) {
@@ -1409,16 +1592,10 @@ static int bind_socket(struct socket *so, const struct open_args *a) {
   }
   for (i = 0; i < a->nips; ++i) {
     const gsctp_ip *ip = a->ips[i];
-    int ok_family =
-      ip->family == a->family ||
-      (a->family == GSCTP_FAMILY_INET6 && ip->family == GSCTP_FAMILY_INET);
 
     if (ip->family == GSCTP_FAMILY_UNSPEC) {
       gsctp_ip anyip = gsctp_ip_any(a->family);
       rv = gsctp_addr_to_sockaddr(&anyip, (uint16_t)a->port, &ss, &len);
-    } else if (!ok_family) {
-      return gsctp_detail(GSCTP_EAFNOSUPPORT,
-                          "ip option %zu is not of the socket's family", i);
     } else {
       rv = gsctp_addr_to_sockaddr(ip, (uint16_t)a->port, &ss, &len);
     }
@@ -1431,16 +1608,8 @@ static int bind_socket(struct socket *so, const struct open_args *a) {
       }
     } else {
       /* The rest go on the port the first bind got. */
-      struct sockaddr *la = NULL;
-      int n = usrsctp_getladdrs(so, 0, &la);
-      uint16_t port = (uint16_t)a->port;
+      uint16_t port = bind_port(so, (uint16_t)a->port);
 
-      if (n > 0 && la != NULL) {
-        (void)gsctp_addr_from_sockaddr(la, &port, NULL);
-      }
-      if (la != NULL) {
-        usrsctp_freeladdrs(la);
-      }
       rv = gsctp_addr_to_sockaddr(ip, port, &ss, &len);
       if (rv != 0) {
         return rv;
@@ -1590,6 +1759,9 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   s->family = a.family;
   s->af =
     a.transport == GSCTP_TRANSPORT_UDP_CONN ? AF_CONN : family_af(a.family);
+  /* udp_conn inet6: its UDP socket is IPV6_V6ONLY (stack/udplink.c). */
+  s->v6only =
+    a.transport == GSCTP_TRANSPORT_UDP_CONN && a.family == GSCTP_FAMILY_INET6;
   s->type = a.type;
   s->transport = a.transport;
   s->mode = GSCTP_MODE_BINARY;
@@ -1617,10 +1789,13 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
     gsctp_sock_opts_changed(s);
   }
   if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    rv = a.nips > 0 ? check_local_ip(s, a.ips[0], 0) : 0;
+  }
+  if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
     rv = gsctp_transport_bind(s, so, a.nips > 0 ? a.ips[0] : NULL, a.port,
                               a.udp_port);
   } else if (rv == 0) {
-    rv = bind_socket(so, &a);
+    rv = bind_socket(s, so, &a);
     if (rv == 0) {
       rv = raw_filter_add(s, so);
     }
@@ -1784,6 +1959,23 @@ static int check_peer_ip(gsctp_sockimpl *s, const gsctp_ip *ip) {
     static const uint8_t zero[16];
     if (memcmp(ip->u.v6, zero, 16) == 0) {
       return gsctp_detail(GSCTP_EINVAL, "cannot connect to ::");
+    }
+    if (ip->u.v6[0] == 0xff) {
+      return gsctp_detail(GSCTP_EINVAL, "cannot connect to a multicast "
+                                        "address");
+    }
+    if (ip6_is_link_local(ip)) {
+      return gsctp_detail(GSCTP_EINVAL,
+                          "a link-local IPv6 peer needs a scope id, which "
+                          "gsctp_ip cannot carry");
+    }
+    if (s->v6only && ip6_is_v4_mapped(ip)) {
+      /* As Linux: an ipv6_v6only socket has no IPv4 to reach it with. */
+      return gsctp_detail(GSCTP_EINVAL,
+                          "an IPv4-mapped peer on an ipv6_v6only socket%s",
+                          s->af == AF_CONN ? " (udp_conn inet6 sockets "
+                                             "always are)"
+                                           : "");
     }
   }
   return 0;
@@ -2209,6 +2401,7 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   pthread_condattr_destroy(&ca);
   s->family = parent->family;
   s->af = parent->af;
+  s->v6only = parent->v6only; /* fixed since the parent's open */
   s->type = GSCTP_TYPE_STREAM;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
@@ -2686,6 +2879,35 @@ static int addrs_out(struct sockaddr *list, int n, gsctp_addr *addrs,
   return 0;
 }
 
+/*
+ * usrsctp maps IPv4 peer addresses to ::ffff:a.b.c.d for an inet6 socket
+ * with SCTP_I_WANT_MAPPED_V4_ADDR, but not its own addresses; Linux maps
+ * both.  So socknames maps the local IPv4 ones here.
+ */
+static void map_local_v4(struct socket *so, gsctp_addr *addrs, size_t n) {
+  uint32_t on = 0;
+  socklen_t len = sizeof(on);
+  size_t i;
+
+  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_I_WANT_MAPPED_V4_ADDR, &on,
+                         &len) != 0 ||
+      on == 0) {
+    return;
+  }
+  for (i = 0; i < n; ++i) {
+    if (addrs[i].ip.family == GSCTP_FAMILY_INET) {
+      uint8_t v4[4];
+
+      memcpy(v4, addrs[i].ip.u.v4, 4);
+      memset(&addrs[i].ip, 0, sizeof(addrs[i].ip));
+      addrs[i].ip.family = GSCTP_FAMILY_INET6;
+      addrs[i].ip.u.v6[10] = 0xff;
+      addrs[i].ip.u.v6[11] = 0xff;
+      memcpy(&addrs[i].ip.u.v6[12], v4, 4);
+    }
+  }
+}
+
 static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
                  size_t max, size_t *pn, int peer) {
   gsctp_sockimpl *s;
@@ -2720,6 +2942,9 @@ static int names(gsctp_sock sock, uint32_t assoc_id, gsctp_addr *addrs,
       rv = GSCTP_ENOTCONN;
     } else {
       rv = addrs_out(list, n, addrs, max, pn);
+      if (rv == 0 && !peer && s->family == GSCTP_FAMILY_INET6) {
+        map_local_v4(so, addrs, *pn < max ? *pn : max);
+      }
     }
     if (list != NULL) {
       if (peer) {

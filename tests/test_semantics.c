@@ -539,7 +539,7 @@ Test(semantics, remote_error_is_an_sctp_error_passive_and_active) {
 
 /* 1.3: several {ip, IP} at open accumulate: the first is bound, the rest
  * added with bindx, and socknames lists them all on the one port.  An
- * inet6 socket takes an IPv4 address too (usrsctp has no v6only). */
+ * inet6 socket takes an IPv4 address too (unless ipv6_v6only). */
 Test(semantics, open_with_several_ips_binds_them_all) {
   gsctp_opt o[3];
   gsctp_addr names[8];

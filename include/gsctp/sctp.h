@@ -116,7 +116,8 @@ typedef enum gsctp_optname {
   GSCTP_OPT_EXCLUSIVEADDRUSE,       /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
   GSCTP_OPT_HIGH_MSGQ_WATERMARK,    /**< i: GSCTP_EINVAL, as OTP's driver */
   GSCTP_OPT_LOW_MSGQ_WATERMARK,     /**< i: GSCTP_EINVAL, as OTP's driver */
-  GSCTP_OPT_IPV6_V6ONLY,            /**< i: 0/1 (1: GSCTP_ENOPROTOOPT) */
+  GSCTP_OPT_IPV6_V6ONLY,            /**< i: 0/1, inet6 sockets, set at open
+                                         (emulated: docs/api.md, IPv6) */
   GSCTP_OPT_SCTP_DISABLE_FRAGMENTS, /**< i: 0/1 */
   GSCTP_OPT_SCTP_I_WANT_MAPPED_V4_ADDR, /**< i: 0/1, inet6 sockets */
   GSCTP_OPT_IFADDR,         /**< addr: open only, `{ifaddr, SockAddr}`: binds
@@ -257,9 +258,14 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  *   starts the stack inside the namespace).
  * GSCTP_EPERM: GSCTP_TRANSPORT_RAW without raw sockets (no root or
  *   CAP_NET_RAW when the stack started).
- * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
+ * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind;
+ *   GSCTP_EADDRNOTAVAIL also for an IPv4-mapped address with
+ *   ipv6_v6only.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).
+ * GSCTP_EINVAL: an IPv4 address with ipv6_v6only (a udp_conn inet6
+ *   socket always is), or a link-local IPv6 address (gsctp_ip has no
+ *   scope id).
  *
  * Without GSCTP_OPT_FAMILY, the family follows the last GSCTP_OPT_IP
  * (an IPv6 address selects inet6, as inet:sctp_module/1 does).
@@ -313,8 +319,10 @@ GSCTP_EXTERN int gsctp_listen(gsctp_sock sock, int backlog);
  * GSCTP_ETIMEOUT: no outcome within |timeout_ms|.
  * GSCTP_EBADARG: NULL |ip|, a timeout below -1, NULL |opts| with
  *   |nopts| > 0.
- * GSCTP_EINVAL: |port| outside 1..65535, the any-address, or an unknown,
- *   open-only or read-only option (OTP: `{error, einval}`).
+ * GSCTP_EINVAL: |port| outside 1..65535, the any-address, a link-local
+ *   or multicast IPv6 address, an IPv4-mapped address on an ipv6_v6only
+ *   socket, or an unknown, open-only or read-only option (OTP:
+ *   `{error, einval}`).
  * GSCTP_EAFNOSUPPORT: |ip| is not of the socket's family.
  * GSCTP_ECLOSED: |sock| is closed (also if closed while waiting).
  * GSCTP_EALREADY: another thread is in gsctp_recv() on |sock|.
