@@ -163,9 +163,8 @@ static unsigned short build(int af, int64_t now, struct sock_filter *prog) {
     if (g_ports[i].refs == 0 && g_ports[i].until_ms <= now) {
       continue;
     }
-    prog[n++] =
-      (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, g_ports[i].port,
-                                   0, 1);
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                             g_ports[i].port, 0, 1);
     prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
   }
   prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);

@@ -131,7 +131,7 @@ typedef struct peer_report {
 } peer_report;
 
 typedef struct server_args {
-  int wfd;          /* to the parent: SCTP port, then a peer_report */
+  int wfd;           /* to the parent: SCTP port, then a peer_report */
   const char *ip[2]; /* addresses to bind (ip[1] may be NULL) */
 } server_args;
 
@@ -331,10 +331,11 @@ static const size_t sizes[] = {1, 100, 1400, 5000, 20000, 65000};
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 #define ROUNDS 5
 
-/* Opens a raw client on |ip0| (and |ip1|), connects to |srv|:|port| and
- * stores the socket and comm_up.  Returns gsctp_connect's result. */
+/* Opens a raw client on |ip0| (and |ip1|), connects to |srv|:|port|
+ * waiting at most |timeout_ms|, and stores the socket and comm_up.  Returns
+ * gsctp_connect's result. */
 static int client_connect(const char *ip0, const char *ip1, const char *srv,
-                          uint32_t port, gsctp_sock *ps,
+                          uint32_t port, int timeout_ms, gsctp_sock *ps,
                           gsctp_assoc_change *pup) {
   gsctp_opt o[4];
   gsctp_ip dst = ip_of(srv);
@@ -351,7 +352,7 @@ static int client_connect(const char *ip0, const char *ip1, const char *srv,
   cr_assert_eq(rc, 0, "open raw client: %s (%s)", gsctp_err_name(rc),
                gsctp_error_detail());
   *pup = gsctp_assoc_change_default();
-  return gsctp_connect(*ps, &dst, (int)port, NULL, 0, TS_WAIT_MS, pup);
+  return gsctp_connect(*ps, &dst, (int)port, NULL, 0, timeout_ms, pup);
 }
 
 /* Sends ROUNDS x every size (patterned payloads, streams 0..3) and checks
@@ -385,8 +386,8 @@ static int echo_rounds(gsctp_sock c, uint32_t assoc, int *pat) {
       gsctp_item_free(&it);
       return GSCTP_EUNKNOWN;
     }
-    cr_assert_eq(it.datalen, len, "echo %d: %zu bytes, sent %zu", i,
-                 it.datalen, len);
+    cr_assert_eq(it.datalen, len, "echo %d: %zu bytes, sent %zu", i, it.datalen,
+                 len);
     cr_assert_eq(ts_check(it.data, len, (uint32_t)i), len,
                  "echo %d differs at byte %zu", i,
                  ts_check(it.data, len, (uint32_t)i));
@@ -429,7 +430,7 @@ static void read_report(int fd, int k, peer_report *rep) {
 
 static void capture_start(ts_proc *p) {
   char *argv[] = {"/usr/bin/tcpdump", "-i", "lo", "-n", "-U", "-w",
-                  pcap_path,           NULL};
+                  pcap_path,          NULL};
 
   if (access(argv[0], X_OK) != 0) {
     cr_skip_test("tcpdump is not installed (needed to check the wire)");
@@ -731,7 +732,8 @@ Test(raw, association_and_data_over_ip_protocol_132) {
   port = read_port(rfd, 0);
 
   ts_stack_start(); /* after the fork */
-  rc = client_connect("127.0.0.1", NULL, "127.0.0.1", port, &c, &up);
+  rc =
+    client_connect("127.0.0.1", NULL, "127.0.0.1", port, TS_WAIT_MS, &c, &up);
   cr_assert_eq(rc, 0, "connect over raw IP: %s (%s)", gsctp_err_name(rc),
                gsctp_assoc_change_state_name(up.state));
   read_report(rfd, 0, &rep);
@@ -784,24 +786,26 @@ static void bystanders(int no_filter) {
   port = read_port(rfd, 0);
 
   ts_stack_start();
-  rc = client_connect("127.0.0.1", NULL, "127.0.0.1", port, &c, &up);
-  if (rc == 0) {
+  rc =
+    client_connect("127.0.0.1", NULL, "127.0.0.1", port, TS_WAIT_MS, &c, &up);
+  if (rc == 0 && !no_filter) {
     read_report(rfd, 0, &rep);
+  }
+  if (rc == 0) {
     rc = echo_rounds(c, up.assoc_id, &at);
   }
   for (k = 0; k < 2; ++k) {
     ch = 'q';
     cr_assert_eq(ts_write_full(p2c[k][1], &ch, 1), 0);
-    cr_assert_eq(ts_read_full(c2p[k][0], stats[k], sizeof(stats[k]),
-                              TS_WAIT_MS),
-                 0, "bystander %d did not report", k);
+    cr_assert_eq(
+      ts_read_full(c2p[k][0], stats[k], sizeof(stats[k]), TS_WAIT_MS), 0,
+      "bystander %d did not report", k);
     assert_child_ok(1 + k);
   }
   cr_log_info("bystanders (filter %s): packets_in %llu/%llu, "
               "out_of_the_blue %llu/%llu; client: %s",
               no_filter ? "off" : "on", (unsigned long long)stats[0][0],
-              (unsigned long long)stats[1][0],
-              (unsigned long long)stats[0][1],
+              (unsigned long long)stats[1][0], (unsigned long long)stats[0][1],
               (unsigned long long)stats[1][1], gsctp_err_name(rc));
   if (no_filter) {
     /* What the filter prevents: the association does not survive. */
@@ -861,7 +865,8 @@ Test(raw, multihomed_association_has_both_paths) {
   port = read_port(rfd, 0);
 
   ts_stack_start();
-  rc = client_connect("10.81.1.1", "10.81.2.1", "10.81.1.2", port, &c, &up);
+  rc = client_connect("10.81.1.1", "10.81.2.1", "10.81.1.2", port, TS_WAIT_MS,
+                      &c, &up);
   cr_assert_eq(rc, 0, "connect: %s", gsctp_err_name(rc));
   read_report(rfd, 0, &rep);
 
@@ -906,4 +911,33 @@ Test(raw, multihomed_association_has_both_paths) {
   gsctp_close(c);
   assert_child_ok(0);
   close(rfd);
+}
+
+/* A connect over raw IP to a port no stack serves is not answered: each
+ * stack's filter drops what is not for its own ports (no stack can know
+ * whether another stack of the host serves the port), and the kernel
+ * sends no ICMP for a protocol that has raw sockets.  So the connect ends
+ * with its timeout, not with cant_assoc as on udp (docs/known-issues.md).
+ * Without the filter the stack's own OOTB ABORT would refuse it. */
+Test(raw, connect_to_a_closed_port_times_out) {
+  gsctp_assoc_change up;
+  gsctp_sock c, l;
+  gsctp_opt o = ts_opt_i(GSCTP_OPT_TRANSPORT, GSCTP_TRANSPORT_RAW);
+  int rc, port;
+  int64_t t0;
+
+  enter_netns();
+  ts_stack_start();
+  /* A port that was ours a moment ago lingers in the filter: take one
+   * that never was (a listener's port + 1 is free unless taken). */
+  cr_assert_eq(ts_try_open(&l, GSCTP_FAMILY_INET, NULL, 0, &o, 1), 0);
+  port = gsctp_port(l) == 65535 ? 1024 : gsctp_port(l) + 1;
+  t0 = ts_now_ms();
+  rc = client_connect("127.0.0.1", NULL, "127.0.0.1", (uint32_t)port, 2000, &c,
+                      &up);
+  cr_assert_eq(rc, GSCTP_ETIMEOUT, "connect to closed port %d: %s", port,
+               gsctp_err_name(rc));
+  cr_assert_geq(ts_now_ms() - t0, 1900, "it returned early");
+  gsctp_close(c);
+  gsctp_close(l);
 }
