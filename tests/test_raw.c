@@ -615,6 +615,39 @@ Test(raw, no_privilege_is_eperm_with_detail) {
 /* Root: traffic inside the test's namespace                           */
 /* ------------------------------------------------------------------ */
 
+/* Finds the process's raw SCTP sockets and checks (SO_GET_FILTER gives
+ * the program's length) that each holds the program for |nports| ports.
+ * Returns how many such sockets there are. */
+static int raw_filter_lengths(size_t nports) {
+  int fd, count = 0;
+
+  for (fd = 0; fd < 1024; ++fd) {
+    int type = 0, proto = 0, dom = 0;
+    socklen_t len = sizeof(type);
+
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+        type != SOCK_RAW) {
+      continue;
+    }
+    len = sizeof(proto);
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) != 0 ||
+        proto != IPPROTO_SCTP) {
+      continue;
+    }
+    len = sizeof(dom);
+    cr_assert_eq(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len), 0);
+    len = 0; /* asks for the number of instructions */
+    cr_assert_eq(getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, NULL, &len), 0,
+                 "SO_GET_FILTER: %s", strerror(errno));
+    cr_assert_eq(len, (dom == AF_INET ? 2u : 1u) + 2u * nports + 1u,
+                 "raw socket %d (%s): program of %u instructions for %zu "
+                 "ports",
+                 fd, dom == AF_INET ? "IPv4" : "IPv6", (unsigned)len, nports);
+    count++;
+  }
+  return count;
+}
+
 Test(raw, options_read_back) {
   gsctp_opt o[2], q;
   gsctp_sock s = 0;
@@ -655,6 +688,9 @@ Test(raw, options_read_back) {
       found |= ports[k] == gsctp_port(s);
     }
     cr_assert(found, "port %d not in the raw filter", gsctp_port(s));
+    /* ... and the kernel holds the program on usrsctp's raw sockets:
+     * load(s) + (jeq, ret) per port + the final ret. */
+    cr_assert_geq(raw_filter_lengths(m), 1, "no filtered raw socket");
   }
   gsctp_close(s);
 }
