@@ -43,7 +43,7 @@
 #define MAX_KIDS 4
 
 static pid_t kids[MAX_KIDS];
-static char pcap_path[128];
+static char pcap_path[128], live_path[128];
 
 static void cleanup(void) {
   int i, st;
@@ -57,6 +57,10 @@ static void cleanup(void) {
   if (pcap_path[0] != '\0') {
     (void)unlink(pcap_path);
     pcap_path[0] = '\0';
+  }
+  if (live_path[0] != '\0') {
+    (void)unlink(live_path);
+    live_path[0] = '\0';
   }
 }
 
@@ -698,10 +702,10 @@ Test(raw, options_read_back) {
 /* Checks the capture: every packet SCTP directly over IPv4 (protocol
  * 132, no UDP) with a good CRC32c, at least |min| of them.  tshark
  * verifies the checksum itself (-o sctp.checksum:CRC-32C). */
-static void check_capture(int min) {
+static void check_capture(const char *path, int min) {
   char *argv[] = {"/usr/bin/tshark",
                   "-r",
-                  pcap_path,
+                  (char *)path,
                   "-o",
                   "sctp.checksum:CRC-32C",
                   "-T",
@@ -768,6 +772,11 @@ Test(raw, association_and_data_over_ip_protocol_132) {
   port = read_port(rfd, 0);
 
   ts_stack_start(); /* after the fork */
+  /* gsctp's own live capture (gsctp/capture.h) must see raw SCTP too. */
+  snprintf(live_path, sizeof(live_path), "/tmp/gsctp-raw-live-%d.pcap",
+           (int)getpid());
+  rc = gsctp_capture_start(live_path, GSCTP_CAPTURE_LIVE);
+  cr_assert_eq(rc, 0, "gsctp_capture_start: %s", gsctp_err_name(rc));
   rc =
     client_connect("127.0.0.1", NULL, "127.0.0.1", port, TS_WAIT_MS, &c, &up);
   cr_assert_eq(rc, 0, "connect over raw IP: %s (%s)", gsctp_err_name(rc),
@@ -780,8 +789,12 @@ Test(raw, association_and_data_over_ip_protocol_132) {
   assert_child_ok(0);
   close(rfd);
   capture_stop(&cap);
+  cr_assert_eq(gsctp_capture_stop(), 0);
+  cr_log_info("gsctp's live capture: %llu packets",
+              (unsigned long long)gsctp_capture_packets());
   /* Handshake 4 + 30 messages and echoes (most in several packets). */
-  check_capture(4 + 2 * ROUNDS * (int)NSIZES);
+  check_capture(pcap_path, 4 + 2 * ROUNDS * (int)NSIZES);
+  check_capture(live_path, 4 + 2 * ROUNDS * (int)NSIZES);
 }
 
 /* Two bystander stacks with raw sockets in the same namespace, then a
