@@ -191,7 +191,13 @@ static void update(void) {
   }
   for (k = 0; k < g_nraw; ++k) {
     struct sock_fprog fp;
+    int af;
 
+    /* Never touch a descriptor that is no longer usrsctp's raw socket
+     * (closed and reused by the application). */
+    if (!is_raw_sctp(g_raw_fd[k], &af) || af != g_raw_af[k]) {
+      continue;
+    }
     fp.len = g_raw_af[k] == AF_INET ? g_len4 : g_len6;
     fp.filter = g_raw_af[k] == AF_INET ? g_prog4 : g_prog6;
     /* Cannot fail for a valid program on a socket we found; if it did,
