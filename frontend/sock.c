@@ -1683,8 +1683,9 @@ static int raw_filter_add(gsctp_sockimpl *s, struct socket *so) {
     usrsctp_freeladdrs(la);
   }
   if (port == 0) {
-    return gsctp_detail(GSCTP_EADDRNOTAVAIL,
-                        "cannot learn the SCTP port usrsctp bound");
+    /* A wildcard bind on a host where usrsctp found no address at start:
+     * no address, so no packet can reach it anyway. */
+    return 0;
   }
   rv = gsctp_rawfilter_port_add(port);
   if (rv == 0) {

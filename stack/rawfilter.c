@@ -163,9 +163,8 @@ static unsigned short build(int af, int64_t now, struct sock_filter *prog) {
     if (g_ports[i].refs == 0 && g_ports[i].until_ms <= now) {
       continue;
     }
-    prog[n++] =
-      (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, g_ports[i].port,
-                                   0, 1);
+    prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                             g_ports[i].port, 0, 1);
     prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
   }
   prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
@@ -192,7 +191,13 @@ static void update(void) {
   }
   for (k = 0; k < g_nraw; ++k) {
     struct sock_fprog fp;
+    int af;
 
+    /* Never touch a descriptor that is no longer usrsctp's raw socket
+     * (closed and reused by the application). */
+    if (!is_raw_sctp(g_raw_fd[k], &af) || af != g_raw_af[k]) {
+      continue;
+    }
     fp.len = g_raw_af[k] == AF_INET ? g_len4 : g_len6;
     fp.filter = g_raw_af[k] == AF_INET ? g_prog4 : g_prog6;
     /* Cannot fail for a valid program on a socket we found; if it did,

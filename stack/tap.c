@@ -8,8 +8,9 @@
  *  - gsctp_tap_udp (a UDP transport owned by gsctp): IPv4/IPv6 + UDP
  *    headers with the real addresses;
  *  - a live capture thread (GSCTP_CAPTURE_LIVE) on libpcap's "any" device
- *    filtered on the stack's UDP port; its link header is stripped and the
- *    IP packet is written as captured.
+ *    filtered on the stack's UDP port (and SCTP over IP when the stack has
+ *    raw sockets); its link header is stripped and the IP packet is
+ *    written as captured.
  * |g_on| is read without the lock on the fast path: when no capture runs
  * a tap call costs one atomic load.
  */
@@ -26,6 +27,7 @@
 #include "gsctp/capture.h"
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
+#include "rawfilter.h"
 #include "sctp_wire.h"
 #include "tap.h"
 
@@ -230,7 +232,7 @@ static void *live_thread(void *arg) {
 /* Open and start the live capture of UDP port |port|.  Returns 0 or a
  * gsctp error; g_mu held. */
 static int live_start_locked(int port) {
-  char errbuf[PCAP_ERRBUF_SIZE], filter[64];
+  char errbuf[PCAP_ERRBUF_SIZE], filter[96];
   struct bpf_program prog;
   pcap_t *p;
   int rv;
@@ -254,7 +256,15 @@ static int live_start_locked(int port) {
     pcap_close(p);
     return GSCTP_EIO;
   }
-  snprintf(filter, sizeof(filter), "udp port %d", port);
+  /* With raw sockets (root) the stack also speaks SCTP directly over IP
+   * (the raw transport): capture that too.  Other stacks' raw SCTP in
+   * the namespace shows up as well; the kernel filter on usrsctp's raw
+   * sockets (rawfilter.c) is per stack, this capture is not. */
+  snprintf(filter, sizeof(filter),
+           gsctp_rawfilter_raw_count() > 0
+             ? "udp port %d or ip proto 132 or ip6 proto 132"
+             : "udp port %d",
+           port);
   if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
       pcap_setfilter(p, &prog) != 0) {
     fprintf(stderr, "gsctp: capture: filter: %s\n", pcap_geterr(p));

@@ -15,7 +15,10 @@
  *  - usrsctp's own UDP encapsulation socket (gsctp/stack.h) is captured
  *    live with libpcap on the "any" interface, filtered on the stack's UDP
  *    port (GSCTP_CAPTURE_LIVE; needs root or CAP_NET_RAW).  Those records
- *    are the real IPv4/IPv6 + UDP packets.  tshark decodes UDP port 9899
+ *    are the real IPv4/IPv6 + UDP packets.  When the stack has raw
+ *    sockets (started as root), SCTP directly over IP (protocol 132, the
+ *    raw transport) is captured too, every stack's of the network
+ *    namespace.  tshark decodes UDP port 9899
  *    as SCTP by default; for another port give it `-d udp.port==N,sctp`
  *    (gsctp-pcap: `--udp-port N`).
  * Each record is flushed to the file at once, so a crash loses nothing.

@@ -15,6 +15,11 @@
  *  - UDP encapsulation (RFC 6951) on UDP sockets gsctp owns, per socket
  *    (GSCTP_TRANSPORT_UDP_CONN, gsctp/sctp.h), reaching usrsctp through
  *    AF_CONN; every datagram is checked first (the udpconn_* counters);
+ *  - SCTP directly over IP (protocol 132) on the raw sockets usrsctp opens
+ *    when the stack starts as root or with CAP_NET_RAW
+ *    (GSCTP_TRANSPORT_RAW, gsctp/sctp.h); each stack's raw sockets are
+ *    filtered to the SCTP ports its own sockets are bound to, so that
+ *    stacks on one host do not answer each other's packets;
  *  - AF_CONN links (see gsctp/link.h): in-memory links and user links.
  */
 #ifndef GSCTP_STACK_H
