@@ -226,3 +226,301 @@ Test(multihome, both_paths_raw_ipv4) {
 Test(multihome, both_paths_raw_ipv6) {
   both_paths(GSCTP_FAMILY_INET6, MH_RAW);
 }
+
+/* ------------------------------------------------------------------ */
+/* connectx_init with both of the peer's addresses                     */
+/* ------------------------------------------------------------------ */
+
+static void connectx(int family, int transport) {
+  start(family, transport);
+  connect_or_fail(2);
+  check_names();
+  (void)send_and_check(0, 20, 5, 1);
+}
+
+Test(multihome, connectx_udp_ipv4) {
+  connectx(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, connectx_udp_ipv6) {
+  connectx(GSCTP_FAMILY_INET6, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, connectx_raw_ipv4) {
+  connectx(GSCTP_FAMILY_INET, MH_RAW);
+}
+
+/* ------------------------------------------------------------------ */
+/* Failover                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The paddr_change events of |side| for |ip| after index |from|, as a
+ * string of state numbers ("2,1"). */
+static void paddr_seq(int side, const gsctp_ip *ip, size_t from, char *buf,
+                      size_t buflen) {
+  size_t i, off = 0;
+
+  buf[0] = 0;
+  for (i = from; i < g_run.nlog && off + 4 < buflen; ++i) {
+    const mh_ev *e = &g_run.log[i];
+    if (e->side == side && e->kind == MH_PADDR &&
+        gsctp_ip_equal(&e->addr[0].ip, ip)) {
+      off +=
+        (size_t)snprintf(buf + off, buflen - off, "%s%d", off ? "," : "", e->a);
+    }
+  }
+}
+
+static void failover(int family, int transport, int side) {
+  gsctp_ip a1, a2, b1, b2;
+  mh_failover r;
+  size_t idown = 0, i;
+  char s[64];
+  int rc;
+
+  start(family, transport);
+  connect_or_fail(1);
+  a1 = mh_ip(&g_run, TN_A, 1);
+  a2 = mh_ip(&g_run, TN_A, 2);
+  b1 = mh_ip(&g_run, TN_B, 1);
+  b2 = mh_ip(&g_run, TN_B, 2);
+  rc = mh_failover_run(&g_run, side, 10, 20000, &r);
+  fprintf(stderr, "failover %s (%s link down), times from link down:\n",
+          family == GSCTP_FAMILY_INET6 ? "IPv6" : "IPv4",
+          side == TN_A ? "our" : "the peer's");
+  mh_dump(&g_run, r.t_down);
+  cr_assert_eq(rc, 0, "%s", g_run.why);
+  for (i = 0; i < g_run.nlog && g_run.log[i].t_ms < r.t_down; ++i) {
+    idown = i + 1;
+  }
+  /* Data moved to path 2 while path 1 was down, nothing lost (checked
+   * by mh_failover_run: every message once, in order). */
+  cr_assert_geq(r.t_first_alt, r.t_down, "no message came over path 2");
+  cr_assert_gt(r.tx2_down, 20,
+               "only %llu packets on path 2 while path 1 "
+               "was down",
+               (unsigned long long)r.tx2_down);
+  /* Both sides: path 1 unreachable, then available again, nothing else
+   * on path 1, and path 2 untouched. */
+  paddr_seq(TN_A, &b1, idown, s, sizeof(s));
+  cr_assert_str_eq(s, "2,1",
+                   "our events for the peer's path 1: %s "
+                   "(2 = unreachable, 1 = available)",
+                   s);
+  paddr_seq(TN_B, &a1, idown, s, sizeof(s));
+  cr_assert_str_eq(s, "2,1", "the peer's events for our path 1: %s", s);
+  paddr_seq(TN_A, &b2, idown, s, sizeof(s));
+  cr_assert_str_eq(s, "", "our events for path 2: %s", s);
+  paddr_seq(TN_B, &a2, idown, s, sizeof(s));
+  cr_assert_str_eq(s, "", "the peer's events for path 2: %s", s);
+  cr_assert(r.t_unreach_a > r.t_down && r.t_avail_a > r.t_up);
+  cr_assert(r.t_unreach_b > r.t_down && r.t_avail_b > r.t_up);
+  cr_log_info("unreachable after %lld ms (us) / %lld ms (peer); first "
+              "message on path 2 after %lld ms; longest gap %lld ms; "
+              "available %lld ms / %lld ms after link up; after that %u "
+              "messages on path 1, %u on path 2",
+              (long long)(r.t_unreach_a - r.t_down),
+              (long long)(r.t_unreach_b - r.t_down),
+              (long long)(r.t_first_alt - r.t_down), (long long)r.max_gap,
+              (long long)(r.t_avail_a - r.t_up),
+              (long long)(r.t_avail_b - r.t_up), r.after_up_p1, r.after_up_p2);
+  /* usrsctp returns to the primary once it is available again. */
+  cr_assert_gt(r.after_up_p1, 0, "the primary path was not used again");
+}
+
+Test(multihome, failover_udp_ipv4) {
+  failover(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP, TN_A);
+}
+Test(multihome, failover_udp_ipv6) {
+  failover(GSCTP_FAMILY_INET6, GSCTP_TRANSPORT_UDP, TN_A);
+}
+Test(multihome, failover_peer_link_udp_ipv4) {
+  failover(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP, TN_B);
+}
+Test(multihome, failover_raw_ipv4) {
+  failover(GSCTP_FAMILY_INET, MH_RAW, TN_A);
+}
+Test(multihome, failover_raw_ipv6) {
+  failover(GSCTP_FAMILY_INET6, MH_RAW, TN_A);
+}
+
+/* ------------------------------------------------------------------ */
+/* sctp_primary_addr moves traffic; sctp_set_peer_primary_addr         */
+/* ------------------------------------------------------------------ */
+
+static void primary(int family, int transport) {
+  uint64_t tx1a, tx2a, tx1b, tx2b;
+  gsctp_opt o;
+  size_t n = 0;
+  long i;
+  int rc, on;
+
+  start(family, transport);
+  connect_or_fail(1);
+  on = send_and_check(0, 50, 5, 1);
+  cr_assert_eq(on, 50, "%d of 50 messages over path 1 before the change", on);
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PRIMARY_ADDR;
+  o.v.prim.assoc_id = g_run.assoc;
+  o.v.prim.addr.ip = mh_ip(&g_run, TN_B, 2);
+  o.v.prim.addr.port = (uint16_t)g_run.b_port;
+  rc = gsctp_setopts(g_run.sock, &o, 1);
+  cr_assert_eq(rc, 0, "set sctp_primary_addr: %s", gsctp_err_name(rc));
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PRIMARY_ADDR;
+  o.v.prim.assoc_id = g_run.assoc;
+  rc = gsctp_getopts(g_run.sock, &o, 1, &n);
+  cr_assert(rc == 0 && n == 1);
+  cr_assert(gsctp_ip_equal(&o.v.prim.addr.ip, &(gsctp_ip){0}) == 0);
+  {
+    gsctp_ip b2 = mh_ip(&g_run, TN_B, 2);
+    cr_assert(gsctp_ip_equal(&o.v.prim.addr.ip, &b2),
+              "sctp_primary_addr does not read back as path 2");
+  }
+
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 1, NULL, &tx1a), 0);
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 2, NULL, &tx2a), 0);
+  on = send_and_check(50, 100, 5, 2);
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 1, NULL, &tx1b), 0);
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 2, NULL, &tx2b), 0);
+  cr_log_info("after the change: %d of 100 over path 2; our tx packets: "
+              "path 1 +%llu, path 2 +%llu",
+              on, (unsigned long long)(tx1b - tx1a),
+              (unsigned long long)(tx2b - tx2a));
+  cr_assert_eq(on, 100, "%d of 100 messages over path 2 after the change", on);
+  cr_assert_geq(tx2b - tx2a, 50, "path 2 carried %llu packets",
+                (unsigned long long)(tx2b - tx2a));
+  cr_assert_lt(tx1b - tx1a, 50, "path 1 still carried %llu packets",
+               (unsigned long long)(tx1b - tx1a));
+
+  /* The peer asks us (ASCONF Set Primary Address) to use its path-1
+   * address again. */
+  cr_assert_eq(mh_cmd(&g_run, MH_PRIM, 1, 1), 0);
+  i = mh_wait(&g_run, 0, TN_B, MH_PRIM, -1, NULL, TS_WAIT_MS);
+  cr_assert_geq(i, 0, "the peer did not answer");
+  cr_assert_eq(g_run.log[i].a, 0, "set_peer_primary_addr at the peer: %s",
+               gsctp_err_name(g_run.log[i].a));
+  {
+    gsctp_ip b1 = mh_ip(&g_run, TN_B, 1);
+    int64_t end = ts_now_ms() + TS_WAIT_MS;
+    int moved = 0, k;
+
+    for (k = 0; k < 10000 && !moved && ts_now_ms() < end; ++k) {
+      memset(&o, 0, sizeof(o));
+      o.name = GSCTP_OPT_SCTP_PRIMARY_ADDR;
+      o.v.prim.assoc_id = g_run.assoc;
+      n = 0;
+      (void)gsctp_getopts(g_run.sock, &o, 1, &n);
+      moved = n == 1 && gsctp_ip_equal(&o.v.prim.addr.ip, &b1);
+      (void)mh_pump(&g_run, 20);
+    }
+    cr_assert(moved, "our primary did not move to the peer's path 1 after "
+                     "its set_peer_primary_addr");
+    on = send_and_check(150, 50, 5, 1);
+    cr_assert_eq(on, 50,
+                 "%d of 50 messages over path 1 after the peer's "
+                 "request",
+                 on);
+  }
+}
+
+Test(multihome, primary_udp_ipv4) {
+  primary(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, primary_udp_ipv6) {
+  primary(GSCTP_FAMILY_INET6, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, primary_raw_ipv4) {
+  primary(GSCTP_FAMILY_INET, MH_RAW);
+}
+
+/* ------------------------------------------------------------------ */
+/* sctp_peer_addr_params hbinterval changes the heartbeat rate          */
+/* ------------------------------------------------------------------ */
+
+/* Our transmitted packets on idle path 2 during |ms|. */
+static uint64_t idle_tx(int ms) {
+  uint64_t a, b;
+
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 2, NULL, &a), 0);
+  (void)mh_pump(&g_run, ms);
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, 2, NULL, &b), 0);
+  return b - a;
+}
+
+static void set_hb(int hbinterval) {
+  gsctp_opt o;
+  int rc;
+
+  memset(&o, 0, sizeof(o));
+  o.name = GSCTP_OPT_SCTP_PEER_ADDR_PARAMS;
+  o.v.paddrparams = (gsctp_paddrparams)GSCTP_PADDRPARAMS_INIT;
+  o.v.paddrparams.assoc_id = g_run.assoc;
+  o.v.paddrparams.address.ip = mh_ip(&g_run, TN_B, 2);
+  o.v.paddrparams.address.port = (uint16_t)g_run.b_port;
+  o.v.paddrparams.hbinterval = hbinterval;
+  o.v.paddrparams.flags = GSCTP_SPP_HB_ENABLE;
+  rc = gsctp_setopts(g_run.sock, &o, 1);
+  cr_assert_eq(rc, 0, "set hbinterval %d: %s", hbinterval, gsctp_err_name(rc));
+}
+
+static void hbinterval(int family, int transport) {
+  uint64_t fast, slow;
+  long i;
+
+  start(family, transport);
+  connect_or_fail(1);
+  /* Only our heartbeats on the idle path 2: the peer stops its own. */
+  cr_assert_eq(mh_cmd(&g_run, MH_OTHER, 0, 0), 0);
+  i = mh_wait(&g_run, 0, TN_B, MH_PRIM, -1, NULL, TS_WAIT_MS);
+  cr_assert(i >= 0 && g_run.log[i].a == 0, "the peer's hb_disable failed");
+  set_hb(100);
+  (void)mh_pump(&g_run, 1000); /* the old timer runs out */
+  fast = idle_tx(3000);
+  set_hb(5000);
+  (void)mh_pump(&g_run, 1500);
+  slow = idle_tx(3000);
+  cr_log_info("packets we sent on idle path 2 in 3 s: hbinterval 100 ms: "
+              "%llu, 5000 ms: %llu",
+              (unsigned long long)fast, (unsigned long long)slow);
+  /* hbinterval 100 ms: a heartbeat every 100 ms + RTO (100..400 ms,
+   * jittered), so at least 5 in 3 s even on a slow machine; 5000 ms: at
+   * most one. */
+  cr_assert_geq(fast, 5, "%llu packets with hbinterval 100 ms",
+                (unsigned long long)fast);
+  cr_assert_leq(slow, 2, "%llu packets with hbinterval 5000 ms",
+                (unsigned long long)slow);
+}
+
+Test(multihome, hbinterval_udp_ipv4) {
+  hbinterval(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, hbinterval_raw_ipv4) {
+  hbinterval(GSCTP_FAMILY_INET, MH_RAW);
+}
+
+/* ------------------------------------------------------------------ */
+/* One inet6 socket with an IPv4 path and an IPv6 path                 */
+/* ------------------------------------------------------------------ */
+
+/* OTP's open_multihoming_ipv4_and_ipv6_socket, between two namespaces:
+ * each side binds its IPv6 address of path 1 and its IPv4 address of
+ * path 2 on one inet6 socket.  The connect goes to the IPv6 address
+ * (gsctp_connect refuses an IPv4 address on an inet6 socket); the IPv4
+ * one is learned from the INIT-ACK.  usrsctp advertises an IPv4 address
+ * on an association begun over a global IPv6 address only if it is not
+ * private (10/8, 172.16/12, 192.168/16: "IPv4 local scope"), which is
+ * why the namespaces use 198.18.0.0/15. */
+static void mixed(int transport) {
+  mh_cfg cfg;
+
+  mh_cfg_tuned(&cfg, GSCTP_FAMILY_INET6, transport);
+  cfg.pathfam[1] = GSCTP_FAMILY_INET;
+  start_cfg(&cfg);
+  connect_or_fail(1);
+  check_names();
+  (void)send_and_check(0, 20, 5, 1);
+}
+
+Test(multihome, mixed_ipv4_ipv6_udp) {
+  mixed(GSCTP_TRANSPORT_UDP);
+}

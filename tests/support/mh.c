@@ -725,6 +725,11 @@ void mh_dump(const mh_run *run, int64_t t0) {
   for (i = 0; i < run->nlog; ++i) {
     char b[160];
     /* Data in long runs: first and last of each run only. */
+    if (run->log[i].kind == MH_DATA && i > 0 &&
+        (run->log[i - 1].kind != MH_DATA ||
+         !ip_eq(&run->log[i - 1].addr[0].ip, &run->log[i].addr[0].ip))) {
+      data_run = 0; /* a new run starts here */
+    }
     if (run->log[i].kind == MH_DATA && i + 1 < run->nlog &&
         run->log[i + 1].kind == MH_DATA && data_run > 0 &&
         ip_eq(&run->log[i + 1].addr[0].ip, &run->log[i].addr[0].ip)) {

@@ -165,7 +165,7 @@ gsctp_ip tn_ip(int family, int side, int path) {
     ip.u.v6[5] = (uint8_t)path;
     ip.u.v6[15] = (uint8_t)(side + 1);
   } else {
-    ip = gsctp_ip_v4(10, 81, (uint8_t)path, (uint8_t)(side + 1));
+    ip = gsctp_ip_v4(198, 18, (uint8_t)path, (uint8_t)(side + 1));
   }
   return ip;
 }

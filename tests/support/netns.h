@@ -3,9 +3,13 @@
  * pairs: two independent paths for multi-homing tests.
  *
  *   namespace A (gs-mh-<pid>-a)          namespace B (gs-mh-<pid>-b)
- *   mha1 10.81.1.1/24 fd00:81:1::1/64 -- mhb1 10.81.1.2/24 fd00:81:1::2/64
- *   mha2 10.81.2.1/24 fd00:81:2::1/64 -- mhb2 10.81.2.2/24 fd00:81:2::2/64
+ *   mha1 198.18.1.1/24 fd00:81:1::1/64 -- mhb1 198.18.1.2/24 fd00:81:1::2/64
+ *   mha2 198.18.2.1/24 fd00:81:2::1/64 -- mhb2 198.18.2.2/24 fd00:81:2::2/64
  *
+ * The IPv4 addresses are in 198.18.0.0/15 (RFC 2544), not a private
+ * range: usrsctp leaves private IPv4 addresses out of the INIT of an
+ * association begun over a global IPv6 address (its "IPv4 local scope"),
+ * which the mixed IPv4+IPv6 test needs.
  * Both namespaces have lo up, IPv6 addresses without DAD (usable at
  * once) and keep_addr_on_down, so taking a link down keeps its IPv6
  * address (usrsctp snapshots addresses when its stack starts).  The
