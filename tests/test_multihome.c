@@ -415,6 +415,18 @@ static void primary(int family, int transport) {
     }
     cr_assert(moved, "our primary did not move to the peer's path 1 after "
                      "its set_peer_primary_addr");
+    /* usrsctp tells us with addr_made_prim (a local sctp_primary_addr
+     * change gives no event). */
+    cr_assert_geq(
+      mh_wait(&g_run, 0, TN_A, MH_PADDR, GSCTP_ADDR_MADE_PRIM, &b1, TS_WAIT_MS),
+      0, "no addr_made_prim for the peer's path 1");
+    for (k = 0; k < (int)g_run.nlog; ++k) {
+      char b[160];
+      if (g_run.log[k].kind == MH_PADDR) {
+        cr_log_info("%s",
+                    mh_ev_str(&g_run.log[k], g_run.log[0].t_ms, b, sizeof(b)));
+      }
+    }
     on = send_and_check(150, 50, 5, 1);
     cr_assert_eq(on, 50,
                  "%d of 50 messages over path 1 after the peer's "
