@@ -67,9 +67,14 @@ typedef struct gsctp_sockimpl {
   int recv_busy;
 
   /* Immutable after open. */
-  int family; /* GSCTP_FAMILY_* */
-  int af;     /* AF_INET, AF_INET6, AF_CONN */
-  int type;   /* gsctp_type */
+  int family;    /* GSCTP_FAMILY_* */
+  int af;        /* AF_INET, AF_INET6, AF_CONN */
+  int type;      /* gsctp_type */
+  int transport; /* gsctp_transport */
+  /* The SCTP port this native (udp or raw transport) socket holds in the
+   * raw-socket filter (stack/rawfilter.c), 0 = none.  Set once, by open
+   * or peeloff/accept, before the socket is shared. */
+  uint16_t raw_port;
 
   /* Options (mu). */
   int mode;

@@ -316,6 +316,9 @@ static int apply_events(gsctp_sockimpl *s, const gsctp_event_subscribe *e) {
 static int apply_remote_udp_port(gsctp_sockimpl *s, int port) {
   struct sctp_udpencaps enc;
 
+  if (s->transport == GSCTP_TRANSPORT_RAW) {
+    return 0; /* no UDP: usrsctp's default remote port 0 means raw IP */
+  }
   pthread_mutex_lock(&s->mu);
   s->remote_udp_port = port;
   pthread_mutex_unlock(&s->mu);
@@ -1265,6 +1268,10 @@ static int apply_one(gsctp_sockimpl *s, const gsctp_opt *o, int mode) {
     if ((rv = int_range(o, 1, 65535)) != 0) {
       return rv;
     }
+    if (s->transport == GSCTP_TRANSPORT_RAW) {
+      return gsctp_detail(GSCTP_EINVAL, "udp_remote_port: transport raw "
+                                        "sends no UDP");
+    }
     return apply_remote_udp_port(s, (int)o->v.i);
   case GSCTP_OPT_SCTP_STATUS:
   case GSCTP_OPT_SCTP_GET_PEER_ADDR_INFO:
@@ -1556,7 +1563,7 @@ static int read_one(gsctp_sockimpl *s, gsctp_opt *o) {
     o->v.i = s->type;
     return 0;
   case GSCTP_OPT_TRANSPORT:
-    o->v.i = s->tp != NULL ? GSCTP_TRANSPORT_UDP_CONN : GSCTP_TRANSPORT_UDP;
+    o->v.i = s->transport;
     return 0;
   case GSCTP_OPT_UDP_PORT:
     if (s->tp != NULL) {

@@ -34,6 +34,7 @@
 #include "gsctp/stack.h"
 #include "gsctp_int.h"
 #include "stack_int.h"
+#include "rawfilter.h"
 #include "transport.h"
 
 #define SLOT_BITS 20
@@ -147,6 +148,9 @@ static void sock_free(gsctp_sockimpl *s) {
   }
   free(s->assocs);
   gsctp_transport_release(s);
+  if (s->raw_port != 0) {
+    gsctp_rawfilter_port_del(s->raw_port);
+  }
   free(s->pbuf);
   gsctp_owner_unref(s->owner);
   pthread_cond_destroy(&s->cv);
@@ -1352,10 +1356,10 @@ static int scan_open_opts(const gsctp_opt *opts, size_t nopts,
       a->udp_port = (int)o->v.i;
       break;
     case GSCTP_OPT_TRANSPORT:
-      if (o->v.i != GSCTP_TRANSPORT_UDP && o->v.i != GSCTP_TRANSPORT_UDP_CONN) {
+      if (o->v.i != GSCTP_TRANSPORT_UDP && o->v.i != GSCTP_TRANSPORT_UDP_CONN &&
+          o->v.i != GSCTP_TRANSPORT_RAW) {
         return gsctp_detail(GSCTP_EBADARG,
-                            "transport %lld is not udp or "
-                            "udp_conn",
+                            "transport %lld is not udp, udp_conn or raw",
                             (long long)o->v.i);
       }
       a->transport = (int)o->v.i;
@@ -1473,6 +1477,53 @@ static int sock_register(gsctp_sockimpl *s, struct socket *so) {
   return 0;
 }
 
+/* The raw transport needs the raw IP sockets usrsctp opens at start
+ * only with CAP_NET_RAW (root).  0 or GSCTP_EPERM with the reason. */
+static int raw_check(void) {
+  if (gsctp_rawfilter_raw_count() > 0) {
+    return 0;
+  }
+  if (gsctp_stack_udp_port() == 0) {
+    return gsctp_detail(GSCTP_EPERM,
+                        "transport raw: the stack runs without threads or "
+                        "UDP (gsctp_stack_config) and has no raw sockets");
+  }
+  return gsctp_detail(GSCTP_EPERM,
+                      "transport raw needs raw IP sockets (root or "
+                      "CAP_NET_RAW when the stack started), and this "
+                      "process's stack has none");
+}
+
+/* Puts the SCTP port |so| is bound to into the raw-socket filter
+ * (stack/rawfilter.c), so that this stack receives raw IP packets for
+ * it.  Every native socket does this, whatever its transport: a udp
+ * socket also answers SCTP that arrives over raw IP.  0 or an error. */
+static int raw_filter_add(gsctp_sockimpl *s, struct socket *so) {
+  struct sockaddr *la = NULL;
+  uint16_t port = 0;
+  int n, rv;
+
+  if (gsctp_rawfilter_raw_count() == 0) {
+    return 0;
+  }
+  n = usrsctp_getladdrs(so, 0, &la);
+  if (n > 0 && la != NULL) {
+    (void)gsctp_addr_from_sockaddr(la, &port, NULL);
+  }
+  if (la != NULL) {
+    usrsctp_freeladdrs(la);
+  }
+  if (port == 0) {
+    return gsctp_detail(GSCTP_EADDRNOTAVAIL,
+                        "cannot learn the SCTP port usrsctp bound");
+  }
+  rv = gsctp_rawfilter_port_add(port);
+  if (rv == 0) {
+    s->raw_port = port;
+  }
+  return rv;
+}
+
 int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   struct open_args a;
   gsctp_sockimpl *s;
@@ -1500,6 +1551,10 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
                                        "or inet6");
     }
     rv = gsctp_stack_ensure();
+  } else if (a.transport == GSCTP_TRANSPORT_RAW &&
+             a.family == GSCTP_FAMILY_CONN) {
+    return gsctp_detail(GSCTP_EBADARG,
+                        "transport raw needs family inet or inet6");
   } else if (a.netns != NULL) {
     rv = gsctp_opts_netns_start(a.netns, a.udp_port);
   } else {
@@ -1510,6 +1565,12 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
              ? gsctp_detail(GSCTP_EINVAL, "the stack runs on UDP port %d",
                             gsctp_stack_udp_port())
              : rv;
+  }
+  if (a.transport == GSCTP_TRANSPORT_RAW) {
+    rv = raw_check();
+    if (rv != 0) {
+      return rv;
+    }
   }
 
   s = calloc(1, sizeof(*s));
@@ -1530,9 +1591,11 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   s->af =
     a.transport == GSCTP_TRANSPORT_UDP_CONN ? AF_CONN : family_af(a.family);
   s->type = a.type;
+  s->transport = a.transport;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
-  s->remote_udp_port = GSCTP_DEFAULT_UDP_PORT;
+  s->remote_udp_port =
+    a.transport == GSCTP_TRANSPORT_RAW ? 0 : GSCTP_DEFAULT_UDP_PORT;
   s->events = gsctp_event_subscribe_default();
 
   so = usrsctp_socket(
@@ -1558,6 +1621,9 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
                               a.udp_port);
   } else if (rv == 0) {
     rv = bind_socket(so, &a);
+    if (rv == 0) {
+      rv = raw_filter_add(s, so);
+    }
   }
   if (rv != 0) {
     (void)gsctp_close(s->handle);
@@ -2146,8 +2212,19 @@ static int wrap_socket(struct socket *so, const gsctp_sockimpl *parent,
   s->type = GSCTP_TYPE_STREAM;
   s->mode = GSCTP_MODE_BINARY;
   s->bufsz = 65536;
+  s->transport = parent->transport;
   s->remote_udp_port = parent->remote_udp_port;
   s->events = gsctp_event_subscribe_default();
+  if (parent->raw_port != 0) {
+    /* Same SCTP port as the parent: one more reference keeps it in the
+     * raw filter as long as this socket lives. */
+    if (gsctp_rawfilter_port_add(parent->raw_port) != 0) {
+      usrsctp_close(so);
+      sock_free(s);
+      return GSCTP_ENOMEM;
+    }
+    s->raw_port = parent->raw_port;
+  }
   if (gsctp_transport_inherit(parent, s) != 0) {
     usrsctp_close(so);
     sock_free(s);

@@ -26,6 +26,7 @@
 #include "gsctp/err.h"
 #include "gsctp/stack.h"
 #include "stack_int.h"
+#include "rawfilter.h"
 #include "udplink.h"
 #include "tap.h"
 
@@ -217,7 +218,9 @@ static int start_locked(int want_port, int no_udp, int nothreads) {
     return 0;
   }
   if (no_udp) {
+    gsctp_rawfilter_before_init();
     usrsctp_init(0, gsctp_link_conn_output, NULL);
+    (void)gsctp_rawfilter_after_init();
     apply_sysctls();
     g_udp_port = 0;
     g_state = STACK_RUNNING;
@@ -238,7 +241,11 @@ static int start_locked(int want_port, int no_udp, int nothreads) {
         return rv;
       }
     }
+    /* As root usrsctp_init also opens raw IP sockets: find them and keep
+     * them to this process's own packets (rawfilter.c). */
+    gsctp_rawfilter_before_init();
     usrsctp_init((uint16_t)p, gsctp_link_conn_output, NULL);
+    (void)gsctp_rawfilter_after_init();
     apply_sysctls();
     if (port_is_held((uint16_t)p)) {
       g_udp_port = p;
@@ -247,6 +254,7 @@ static int start_locked(int want_port, int no_udp, int nothreads) {
     }
     /* Someone took the port between probe and init: usrsctp runs without
      * UDP.  No socket exists yet, so finish is safe to try. */
+    gsctp_rawfilter_reset();
     if (usrsctp_finish() != 0) {
       g_state = STACK_BROKEN;
       return GSCTP_EBUSY;
@@ -401,6 +409,8 @@ int gsctp_stack_shutdown(int timeout_ms) {
   }
   gsctp_link_shutdown_all();
   gsctp_udplink_shutdown_all();
+  /* usrsctp_finish closes the raw sockets: forget their numbers first. */
+  gsctp_rawfilter_reset();
 
   f = calloc(1, sizeof(*f));
   if (f == NULL) {

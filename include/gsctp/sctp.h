@@ -158,10 +158,27 @@ typedef enum gsctp_optname {
  * API are the real IPs all the same.  The remote UDP port of a connect is
  * GSCTP_OPT_UDP_REMOTE_PORT.  Interoperates with peers that reject
  * usrsctp's Supported Address Types parameter (pion/sctp).
+ *
+ * GSCTP_TRANSPORT_RAW: SCTP directly over IP (protocol 132, RFC 9260),
+ * through the raw IPv4/IPv6 sockets usrsctp opens when the stack starts
+ * with root rights or CAP_NET_RAW; new associations are sent with no UDP
+ * encapsulation (remote encapsulation port 0, so GSCTP_OPT_UDP_REMOTE_PORT
+ * reads 0 and setting it is GSCTP_EINVAL).  Same native stack as
+ * GSCTP_TRANSPORT_UDP: INIT carries the real addresses and multi-homing
+ * works (several GSCTP_OPT_IP).  Opening fails with GSCTP_EPERM
+ * (gsctp_error_detail() says why) when the process's stack has no raw
+ * sockets: it started without privilege, or without threads.  Each
+ * stack keeps to the raw packets for SCTP ports its own sockets are
+ * bound to (a kernel socket filter; docs/architecture.md), so several
+ * gsctp processes on one host do not answer each other's packets.
+ * Packets that arrive over UDP are still accepted by every native
+ * socket, whatever its transport.
  */
 typedef enum gsctp_transport {
   GSCTP_TRANSPORT_UDP = 0,      /**< usrsctp's UDP encapsulation (default) */
   GSCTP_TRANSPORT_UDP_CONN = 1, /**< gsctp-owned UDP socket over AF_CONN */
+  GSCTP_TRANSPORT_RAW = 2,      /**< SCTP over IP (protocol 132); root or
+                                     CAP_NET_RAW at stack start */
 } gsctp_transport;
 
 /** One option: gen_sctp's `{Name, Value}`. */
@@ -238,6 +255,8 @@ GSCTP_EXTERN void gsctp_item_free(gsctp_item *item);
  *   file, or a namespace other than the one the process's stack already
  *   runs in, or one the process may not enter (the first open with netns
  *   starts the stack inside the namespace).
+ * GSCTP_EPERM: GSCTP_TRANSPORT_RAW without raw sockets (no root or
+ *   CAP_NET_RAW when the stack started).
  * GSCTP_EADDRINUSE, GSCTP_EADDRNOTAVAIL, GSCTP_EACCES: from bind.
  * GSCTP_EAFNOSUPPORT: an address of another family than the socket's (an
  *   IPv4 address on an inet6 socket is allowed: mixed v4/v6 binding).

@@ -110,7 +110,11 @@ int cli_capture_start(cli_capture **pcap, const char *path, const char *iface,
             iface ? iface : "any", pcap_geterr(cap->p));
     goto fail;
   }
-  snprintf(filter, sizeof(filter), "udp port %d", udp_port);
+  if (udp_port == 0) { /* the raw transport: SCTP directly over IP */
+    snprintf(filter, sizeof(filter), "ip proto 132 or ip6 proto 132");
+  } else {
+    snprintf(filter, sizeof(filter), "udp port %d", udp_port);
+  }
   if (pcap_compile(cap->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
     fprintf(stderr, "gsctp: capture filter: %s\n", pcap_geterr(cap->p));
     goto fail;

@@ -32,6 +32,7 @@ typedef enum cli_cmd {
 typedef enum cli_transport {
   TRANSPORT_UDP = 1,      /* usrsctp's native UDP encapsulation */
   TRANSPORT_UDP_CONN = 2, /* gsctp's own UDP link over AF_CONN */
+  TRANSPORT_RAW = 3,      /* SCTP over IP, usrsctp's raw sockets (root) */
 } cli_transport;
 
 typedef enum cli_order {
@@ -96,7 +97,8 @@ int cli_run_client(const cli_opts *o);
 /* cli_capture is a running libpcap capture (capture.c). */
 typedef struct cli_capture cli_capture;
 
-/* cli_capture_start starts capturing UDP packets to or from |udp_port| on
+/* cli_capture_start starts capturing UDP packets to or from |udp_port| (0:
+ * SCTP directly over IP, for the raw transport) on
  * |iface| ("any" if NULL) into the pcap file |path|, and stores the
  * capture in |*pcap|.  Returns 0, or -1 after printing why to stderr. */
 int cli_capture_start(cli_capture **pcap, const char *path, const char *iface,

@@ -30,7 +30,9 @@ static const char common_help[] =
   "  --transport T        udp (default): SCTP over UDP (RFC 6951) through\n"
   "                       usrsctp's own UDP socket (multi-homing);\n"
   "                       udp-conn: over a UDP socket gsctp owns, every\n"
-  "                       datagram checked first, one address per side\n"
+  "                       datagram checked first, one address per side;\n"
+  "                       raw: SCTP directly over IP (protocol 132), needs\n"
+  "                       root or CAP_NET_RAW (multi-homing)\n"
   "  --udp-port U         local UDP encapsulation port of this process, or\n"
   "                       with udp-conn of this socket (default\n"
   "                       $GSCTP_UDP_PORT (udp only), else 9899; 0 = free)\n"
@@ -393,9 +395,11 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char *cmd) {
         o->transport = TRANSPORT_UDP;
       } else if (strcmp(optarg, "udp-conn") == 0) {
         o->transport = TRANSPORT_UDP_CONN;
+      } else if (strcmp(optarg, "raw") == 0) {
+        o->transport = TRANSPORT_RAW;
       } else {
-        return usage_error(cmd, "--transport must be udp or udp-conn, not %s",
-                           optarg);
+        return usage_error(
+          cmd, "--transport must be udp, udp-conn or raw, not %s", optarg);
       }
       break;
     case OPT_UDP_PORT:

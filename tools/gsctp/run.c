@@ -174,8 +174,10 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   }
   s->udp_port = gsctp_stack_udp_port();
 
+  /* Raw: capture SCTP over IP (udp_port 0 selects that filter). */
   if (o->pcap != NULL && o->transport != TRANSPORT_UDP_CONN &&
-      cli_capture_start(&s->cap, o->pcap, o->pcap_if, s->udp_port) != 0) {
+      cli_capture_start(&s->cap, o->pcap, o->pcap_if,
+                        o->transport == TRANSPORT_RAW ? 0 : s->udp_port) != 0) {
     gsctp_stack_shutdown(SHUTDOWN_MS);
     return CLI_EXIT_SETUP;
   }
@@ -193,6 +195,11 @@ static int setup(const cli_opts *o, session *s, int family_hint) {
   opts[n].name = GSCTP_OPT_PORT;
   opts[n].v.i = o->port;
   n++;
+  if (o->transport == TRANSPORT_RAW) {
+    opts[n].name = GSCTP_OPT_TRANSPORT;
+    opts[n].v.i = GSCTP_TRANSPORT_RAW;
+    n++;
+  }
   if (o->transport == TRANSPORT_UDP_CONN) {
     opts[n].name = GSCTP_OPT_TRANSPORT;
     opts[n].v.i = GSCTP_TRANSPORT_UDP_CONN;
@@ -494,7 +501,9 @@ int cli_run_server(const cli_opts *o) {
   }
   printf("%s: listening on %s:%d udp-port %d transport %s\n", who, ipbuf,
          gsctp_port(sv.s.sock), sv.s.udp_port,
-         o->transport == TRANSPORT_UDP_CONN ? "udp-conn" : "udp");
+         o->transport == TRANSPORT_UDP_CONN ? "udp-conn"
+         : o->transport == TRANSPORT_RAW    ? "raw"
+                                            : "udp");
 
   show = !o->quiet;
   while (!stop_signal && !(o->assocs > 0 && sv.ended >= o->assocs)) {
