@@ -3,7 +3,8 @@
  * between two namespaces (tests/support/netns.c, mh.c; needs root).
  *
  *   gsctp-failover [--default | --tuned] [--runs N] [--side a|b]
- *                  [--family 4|6] [--gap MS] [--phase MS]
+ *                  [--family 4|6] [--transport udp|raw] [--gap MS]
+ *                  [--phase MS]
  *
  * Each run is a fresh process with a fresh stack (usrsctp cannot be
  * restarted in a process): namespaces, peer, association over two
@@ -36,12 +37,13 @@
 #define MAX_RUNS 20
 
 typedef struct opts {
-  int tuned, runs, side, family, gap, phase;
+  int tuned, runs, side, family, transport, gap, phase;
 } opts;
 
 static int usage(void) {
   fprintf(stderr, "usage: gsctp-failover [--default | --tuned] [--runs N] "
-                  "[--side a|b] [--family 4|6] [--gap MS] [--phase MS]\n");
+                  "[--side a|b] [--family 4|6] [--transport udp|raw] "
+                  "[--gap MS] [--phase MS]\n");
   return 2;
 }
 
@@ -54,9 +56,9 @@ static int one_run(const opts *o, int fd) {
 
   memset(&r, 0, sizeof(r));
   if (o->tuned) {
-    mh_cfg_tuned(&cfg, o->family, GSCTP_TRANSPORT_UDP);
+    mh_cfg_tuned(&cfg, o->family, o->transport);
   } else {
-    mh_cfg_default(&cfg, o->family, GSCTP_TRANSPORT_UDP);
+    mh_cfg_default(&cfg, o->family, o->transport);
   }
   rc = mh_start(&run, &cfg);
   if (rc == 0) {
@@ -102,7 +104,7 @@ static int64_t since(int64_t t, int64_t t0) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {1, 3, TN_B, GSCTP_FAMILY_INET, 10, 0};
+  opts o = {1, 3, TN_B, GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP, 10, 0};
   int64_t alt[MAX_RUNS], ua[MAX_RUNS], ub[MAX_RUNS], gap[MAX_RUNS],
     va[MAX_RUNS], vb[MAX_RUNS];
   char why[256];
@@ -120,6 +122,10 @@ int main(int argc, char **argv) {
       o.side = v[0] == 'a' ? TN_A : TN_B, ++i;
     } else if (strcmp(a, "--family") == 0 && v != NULL) {
       o.family = atoi(v) == 6 ? GSCTP_FAMILY_INET6 : GSCTP_FAMILY_INET, ++i;
+    } else if (strcmp(a, "--transport") == 0 && v != NULL) {
+      o.transport =
+        strcmp(v, "raw") == 0 ? GSCTP_TRANSPORT_RAW : GSCTP_TRANSPORT_UDP,
+      ++i;
     } else if (strcmp(a, "--gap") == 0 && v != NULL) {
       o.gap = atoi(v), ++i;
     } else if (strcmp(a, "--phase") == 0 && v != NULL) {
@@ -139,12 +145,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "gsctp-failover: %s\n", why);
     return 77;
   }
-  printf("# gsctp-failover: %s timers, IPv%d, link down on %s side, a "
+  printf("# gsctp-failover: %s timers, IPv%d over %s, link down on %s "
+         "side, a "
          "message every %d ms; times in ms from link down (link up for "
          "available)\n",
          o.tuned ? "tuned (RTO 100..400 ms, hb 200 ms, pathmaxrxt 2)"
                  : "default (RTO 1..60 s, hb 30 s, pathmaxrxt 5)",
          o.family == GSCTP_FAMILY_INET6 ? 6 : 4,
+         o.transport == GSCTP_TRANSPORT_RAW ? "raw IP" : "UDP",
          o.side == TN_A ? "our" : "the peer's", o.gap);
   printf("run first_on_path2 unreachable_sender unreachable_peer "
          "longest_gap available_sender available_peer sent delivered\n");

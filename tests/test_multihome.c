@@ -37,6 +37,25 @@
 static mh_run g_run;
 static int g_started;
 
+/* Whether the peer sees the right source address per path.  Not with
+ * the raw transport over IPv4: usrsctp 0.9.5 writes the IPv4 header
+ * itself and puts the last address it has bound as the source of every
+ * packet, whatever the path (path 1's packets leave on path 1's link
+ * with path 2's source address; see docs/multihoming.md, "Limits").
+ * Those rows check the path by interface counters only. */
+static int source_address_reliable(void) {
+  return !(g_run.cfg.transport == MH_RAW &&
+           g_run.cfg.family == GSCTP_FAMILY_INET);
+}
+
+static uint64_t tx_of(int path) {
+  uint64_t tx = 0;
+
+  cr_assert_eq(tn_counters(&g_run.net, TN_A, path, NULL, &tx), 0,
+               "cannot read the counters of path %d", path);
+  return tx;
+}
+
 static void cleanup(void) {
   if (g_started) {
     mh_stop(&g_run);
@@ -203,15 +222,24 @@ static int send_and_check(uint32_t first, int n, int gap_ms, int path) {
 /* ------------------------------------------------------------------ */
 
 static void both_paths(int family, int transport) {
+  uint64_t tx1;
   int on1;
 
   start(family, transport);
   connect_or_fail(1);
   check_names();
   check_paddrinfo();
+  tx1 = tx_of(1);
   on1 = send_and_check(0, 20, 5, 1);
-  cr_assert_eq(on1, 20, "%d of 20 messages came over path 1 (the primary)",
-               on1);
+  tx1 = tx_of(1) - tx1;
+  cr_assert_geq(tx1, 20,
+                "path 1 (the primary) carried %llu packets for 20 "
+                "messages",
+                (unsigned long long)tx1);
+  if (source_address_reliable()) {
+    cr_assert_eq(on1, 20, "%d of 20 messages came from our path-1 address",
+                 on1);
+  }
 }
 
 Test(multihome, both_paths_udp_ipv4) {
@@ -322,8 +350,18 @@ static void failover(int family, int transport, int side) {
               (long long)(r.t_first_alt - r.t_down), (long long)r.max_gap,
               (long long)(r.t_avail_a - r.t_up),
               (long long)(r.t_avail_b - r.t_up), r.after_up_p1, r.after_up_p2);
-  /* usrsctp returns to the primary once it is available again. */
-  cr_assert_gt(r.after_up_p1, 0, "the primary path was not used again");
+  /* usrsctp returns to the primary once it is available again: the
+   * last 500 ms of messages (about 50) leave on path 1. */
+  cr_assert_geq(r.tx1_after, 25,
+                "the primary path was not used again: %llu packets on path "
+                "1, %llu on path 2 after addr_available",
+                (unsigned long long)r.tx1_after,
+                (unsigned long long)r.tx2_after);
+  if (source_address_reliable()) {
+    cr_assert_gt(r.after_up_p1, 0,
+                 "no message came from our path-1 "
+                 "address after addr_available");
+  }
 }
 
 Test(multihome, failover_udp_ipv4) {
@@ -356,7 +394,8 @@ static void primary(int family, int transport) {
   start(family, transport);
   connect_or_fail(1);
   on = send_and_check(0, 50, 5, 1);
-  cr_assert_eq(on, 50, "%d of 50 messages over path 1 before the change", on);
+  cr_assert(on == 50 || !source_address_reliable(),
+            "%d of 50 messages over path 1 before the change", on);
 
   memset(&o, 0, sizeof(o));
   o.name = GSCTP_OPT_SCTP_PRIMARY_ADDR;
@@ -386,7 +425,8 @@ static void primary(int family, int transport) {
               "path 1 +%llu, path 2 +%llu",
               on, (unsigned long long)(tx1b - tx1a),
               (unsigned long long)(tx2b - tx2a));
-  cr_assert_eq(on, 100, "%d of 100 messages over path 2 after the change", on);
+  cr_assert(on == 100 || !source_address_reliable(),
+            "%d of 100 messages over path 2 after the change", on);
   cr_assert_geq(tx2b - tx2a, 50, "path 2 carried %llu packets",
                 (unsigned long long)(tx2b - tx2a));
   cr_assert_lt(tx1b - tx1a, 50, "path 1 still carried %llu packets",
@@ -427,11 +467,17 @@ static void primary(int family, int transport) {
                     mh_ev_str(&g_run.log[k], g_run.log[0].t_ms, b, sizeof(b)));
       }
     }
+    tx1a = tx_of(1);
     on = send_and_check(150, 50, 5, 1);
-    cr_assert_eq(on, 50,
-                 "%d of 50 messages over path 1 after the peer's "
-                 "request",
-                 on);
+    tx1b = tx_of(1);
+    cr_assert_geq(tx1b - tx1a, 50,
+                  "path 1 carried %llu packets for 50 "
+                  "messages after the peer's request",
+                  (unsigned long long)(tx1b - tx1a));
+    cr_assert(on == 50 || !source_address_reliable(),
+              "%d of 50 messages over path 1 after the peer's "
+              "request",
+              on);
   }
 }
 
@@ -535,4 +581,7 @@ static void mixed(int transport) {
 
 Test(multihome, mixed_ipv4_ipv6_udp) {
   mixed(GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, mixed_ipv4_ipv6_raw) {
+  mixed(MH_RAW);
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -436,15 +437,25 @@ static void start_captures(mh_run *run) {
         dup2(fd, 2);
       }
       if (tn_enter(&run->net, TN_B) == 0) {
-        execlp("tcpdump", "tcpdump", "-i", tn_ifname(TN_B, path), "-U", "-w",
-               file, (char *)NULL);
+        execlp("tcpdump", "tcpdump", "--immediate-mode", "-i",
+               tn_ifname(TN_B, path), "-U", "-w", file, (char *)NULL);
       }
       _exit(127);
     }
     run->cap[path - 1] = pid;
   }
-  if (dir != NULL && dir[0] != 0) {
-    sleep_ms(500); /* tcpdump needs a moment before it captures */
+  for (path = 1; dir != NULL && dir[0] != 0 && path <= 2; ++path) {
+    /* tcpdump writes the file header once it captures: wait for it
+     * (bounded), then a little more. */
+    char file[512];
+    struct stat st;
+    int i;
+
+    snprintf(file, sizeof(file), "%s/path%d.pcap", dir, path);
+    for (i = 0; i < 500 && (stat(file, &st) != 0 || st.st_size < 24); ++i) {
+      sleep_ms(10);
+    }
+    sleep_ms(200);
   }
 }
 
@@ -822,7 +833,12 @@ int mh_failover_run(mh_run *run, int side, int gap_ms, int phase_ms,
     }
     ua = mh_find(run, idown, TN_A, MH_PADDR, GSCTP_ADDR_UNREACHABLE, &b1);
     ub = mh_find(run, idown, TN_B, MH_PADDR, GSCTP_ADDR_UNREACHABLE, &a1);
-    alt = mh_find(run, idown, TN_B, MH_DATA, -1, &a2);
+    /* A report read after idown may describe a delivery just before
+     * the link went down: the time decides. */
+    for (alt = mh_find(run, idown, TN_B, MH_DATA, -1, &a2);
+         alt >= 0 && run->log[alt].t_ms < r->t_down;
+         alt = mh_find(run, (size_t)alt + 1, TN_B, MH_DATA, -1, &a2)) {
+    }
     if (ua >= 0 && ub >= 0 && alt >= 0) {
       break;
     }
@@ -851,9 +867,15 @@ int mh_failover_run(mh_run *run, int side, int gap_ms, int phase_ms,
       break;
     }
   }
+  (void)tn_counters(&run->net, TN_A, 1, NULL, &tx1a);
+  (void)tn_counters(&run->net, TN_A, 2, NULL, &tx2a);
   if (send_for(run, &s, 500) != 0) {
     goto send_failed;
   }
+  (void)tn_counters(&run->net, TN_A, 1, NULL, &tx1b);
+  (void)tn_counters(&run->net, TN_A, 2, NULL, &tx2b);
+  r->tx1_after = tx1b - tx1a;
+  r->tx2_after = tx2b - tx2a;
   r->nsent = s.seq;
   if (s.seq > 0) {
     (void)mh_wait(run, iup, TN_B, MH_DATA, (int)(s.seq - 1), NULL,

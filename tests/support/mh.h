@@ -161,25 +161,27 @@ void mh_dump(const mh_run *run, int64_t t0);
 
 /** The result of a failover run. */
 typedef struct mh_failover {
-  int64_t t_down;              /**< link of path 1 taken down */
-  int64_t t_first_alt;         /**< first message delivered from our path-2
-                                    address after t_down (-1: none) */
-  int64_t t_unreach_a;         /**< we saw the peer's path-1 address
-                                    unreachable (-1: never) */
-  int64_t t_unreach_b;         /**< the peer saw ours unreachable (-1) */
-  int64_t t_up;                /**< link up again */
-  int64_t t_avail_a;           /**< we saw it available again (-1) */
-  int64_t t_avail_b;           /**< the peer did (-1) */
-  int64_t max_gap;             /**< longest time between deliveries after
-                                    t_down until the last message */
-  uint32_t nsent;              /**< messages sent (0..nsent-1) */
-  uint32_t ndelivered;         /**< delivered to the peer */
-  uint32_t nbad;               /**< duplicates or out of order */
-  uint32_t after_up_p1;        /**< delivered from our path-1 address after
-                                    t_avail_a (primary came back) */
-  uint32_t after_up_p2;        /**< ... from our path-2 address */
-  uint64_t tx1_down, tx2_down; /**< our tx packets on path 1/2 while
-                                    path 1 was down */
+  int64_t t_down;                /**< link of path 1 taken down */
+  int64_t t_first_alt;           /**< first message delivered from our path-2
+                                      address after t_down (-1: none) */
+  int64_t t_unreach_a;           /**< we saw the peer's path-1 address
+                                      unreachable (-1: never) */
+  int64_t t_unreach_b;           /**< the peer saw ours unreachable (-1) */
+  int64_t t_up;                  /**< link up again */
+  int64_t t_avail_a;             /**< we saw it available again (-1) */
+  int64_t t_avail_b;             /**< the peer did (-1) */
+  int64_t max_gap;               /**< longest time between deliveries after
+                                      t_down until the last message */
+  uint32_t nsent;                /**< messages sent (0..nsent-1) */
+  uint32_t ndelivered;           /**< delivered to the peer */
+  uint32_t nbad;                 /**< duplicates or out of order */
+  uint32_t after_up_p1;          /**< delivered from our path-1 address after
+                                      t_avail_a (primary came back) */
+  uint32_t after_up_p2;          /**< ... from our path-2 address */
+  uint64_t tx1_down, tx2_down;   /**< our tx packets on path 1/2 while
+                                      path 1 was down */
+  uint64_t tx1_after, tx2_after; /**< ... in the last 500 ms of sending,
+                                      after addr_available */
 } mh_failover;
 
 /**
