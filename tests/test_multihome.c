@@ -351,8 +351,10 @@ static void failover(int family, int transport, int side) {
               (long long)(r.t_avail_a - r.t_up),
               (long long)(r.t_avail_b - r.t_up), r.after_up_p1, r.after_up_p2);
   /* usrsctp returns to the primary once it is available again: the
-   * last 500 ms of messages (about 50) leave on path 1. */
-  cr_assert_geq(r.tx1_after, 25,
+   * messages of the last 500 ms (about 50, fewer on a loaded machine, and
+   * bundled into fewer packets) leave on path 1; path 2 carries at most
+   * a heartbeat or two. */
+  cr_assert(r.tx1_after >= 5 && r.tx1_after > 2 * r.tx2_after,
                 "the primary path was not used again: %llu packets on path "
                 "1, %llu on path 2 after addr_available",
                 (unsigned long long)r.tx1_after,
