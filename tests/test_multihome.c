@@ -355,10 +355,9 @@ static void failover(int family, int transport, int side) {
    * bundled into fewer packets) leave on path 1; path 2 carries at most
    * a heartbeat or two. */
   cr_assert(r.tx1_after >= 5 && r.tx1_after > 2 * r.tx2_after,
-                "the primary path was not used again: %llu packets on path "
-                "1, %llu on path 2 after addr_available",
-                (unsigned long long)r.tx1_after,
-                (unsigned long long)r.tx2_after);
+            "the primary path was not used again: %llu packets on path "
+            "1, %llu on path 2 after addr_available",
+            (unsigned long long)r.tx1_after, (unsigned long long)r.tx2_after);
   if (source_address_reliable()) {
     cr_assert_gt(r.after_up_p1, 0,
                  "no message came from our path-1 "
