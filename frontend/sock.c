@@ -36,6 +36,7 @@
 #include "gsctp_int.h"
 #include "stack_int.h"
 #include "transport.h"
+#include "udplink.h"
 
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -211,12 +212,12 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
 
 /* ---- upcall ---- */
 
-static void sock_upcall(struct socket *so, void *arg, int flags) {
-  gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)(uintptr_t)arg);
+/* Wakes the readers of socket |h| (and queues an active one for the
+ * delivery thread). */
+static void sock_wake(uintptr_t h) {
+  gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)h);
   int active;
 
-  (void)so;
-  (void)flags;
   if (s == NULL) {
     return;
   }
@@ -229,6 +230,15 @@ static void sock_upcall(struct socket *so, void *arg, int flags) {
     gsctp_deliver_kick(s->handle); /* only queues: no usrsctp call */
   }
   gsctp_sock_put(s);
+}
+
+static void sock_upcall(struct socket *so, void *arg, int flags) {
+  (void)so;
+  (void)flags;
+  /* On udp_conn's receive thread: once at the end of its batch. */
+  if (!gsctp_udplink_defer(sock_wake, (uintptr_t)arg)) {
+    sock_wake((uintptr_t)arg);
+  }
 }
 
 /* ---- time ---- */

@@ -64,6 +64,8 @@
 #define GSO_MAX_BYTES 60000
 /* Endpoints the receive thread's batch may leave output queued on. */
 #define RX_DIRTY_MAX 16
+/* Work deferred to the end of a receive batch (gsctp_udplink_defer). */
+#define RX_DEFER_MAX 64
 
 /* SCTP chunk types used here. */
 enum {
@@ -1105,6 +1107,31 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
 static _Thread_local int t_rx_batch;           /* receive thread only */
 static gsctp_udp_ep *g_rx_dirty[RX_DIRTY_MAX]; /* receive thread only */
 static size_t g_rx_ndirty;                     /* receive thread only */
+static struct {
+  void (*fn)(uintptr_t);
+  uintptr_t arg;
+} g_rx_defer[RX_DEFER_MAX]; /* receive thread only */
+static size_t g_rx_ndefer;  /* receive thread only */
+
+int gsctp_udplink_defer(void (*fn)(uintptr_t), uintptr_t arg) {
+  size_t i;
+
+  if (!t_rx_batch || fn == NULL) {
+    return 0;
+  }
+  for (i = 0; i < g_rx_ndefer; ++i) {
+    if (g_rx_defer[i].fn == fn && g_rx_defer[i].arg == arg) {
+      return 1;
+    }
+  }
+  if (g_rx_ndefer == RX_DEFER_MAX) {
+    return 0;
+  }
+  g_rx_defer[g_rx_ndefer].fn = fn;
+  g_rx_defer[g_rx_ndefer].arg = arg;
+  g_rx_ndefer++;
+  return 1;
+}
 
 /* Appends one datagram to |ep|'s queue; ep->oq_mu held.  Returns 0 if
  * the queue is full or memory short (the caller sends it another way). */
@@ -1288,6 +1315,10 @@ static void rx_flush(void) {
     ep_done(ep, sent, lost); /* the use the first queued datagram took */
   }
   g_rx_ndirty = 0;
+  for (i = 0; i < g_rx_ndefer; ++i) {
+    g_rx_defer[i].fn(g_rx_defer[i].arg);
+  }
+  g_rx_ndefer = 0;
 }
 
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
