@@ -140,6 +140,7 @@ struct gsctp_udp_ep {
   uint8_t *oq_data;
   size_t oq_used, oq_dcap;
   int gso;      /* UDP_SEGMENT works on fd (oq_mu) */
+  int gro;      /* UDP_GRO is on: a datagram may hold several */
   int rx_dirty; /* in the receive thread's dirty list (that thread) */
 };
 
@@ -778,7 +779,11 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   {
     /* Probe UDP GSO (Linux 4.18+); 0 = no segmentation by default. */
     int zero = 0;
+    int one = 1;
     ep->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
+    /* Receive a GSO burst as one buffer (Linux 5.0+); rx_endpoint
+     * splits it into its datagrams again. */
+    ep->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
   }
   ep->llen = sizeof(ep->local);
   if (getsockname(fd, (struct sockaddr *)&ep->local, &ep->llen) != 0) {
@@ -1571,7 +1576,7 @@ static void sweep(void) {
 
 union ctlbuf {
   char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-           CMSG_SPACE(sizeof(struct in_pktinfo))];
+           CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
   struct cmsghdr align;
 };
 
@@ -1610,8 +1615,22 @@ static int dst_of(struct msghdr *mh, struct sockaddr_storage *dst) {
   return 0;
 }
 
+/* The segment size of a UDP GRO buffer, 0 if it is one datagram. */
+static size_t gro_size_of(struct msghdr *mh) {
+  struct cmsghdr *c;
+
+  for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int v;
+      memcpy(&v, CMSG_DATA(c), sizeof(v));
+      return v > 0 ? (size_t)v : 0;
+    }
+  }
+  return 0;
+}
+
 static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
-  int round, fd, wildcard = ep->wildcard;
+  int round, fd, wildcard = ep->wildcard, gro = ep->gro;
   struct sockaddr_storage dst;
 
   pthread_mutex_lock(&g_mu);
@@ -1636,7 +1655,7 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
       rb->msgs[i].msg_hdr.msg_iovlen = 1;
       rb->msgs[i].msg_hdr.msg_name = &rb->from[i];
       rb->msgs[i].msg_hdr.msg_namelen = sizeof(rb->from[i]);
-      if (wildcard) {
+      if (wildcard || gro) {
         rb->msgs[i].msg_hdr.msg_control = rb->ctl[i].buf;
         rb->msgs[i].msg_hdr.msg_controllen = sizeof(rb->ctl[i].buf);
       }
@@ -1654,8 +1673,23 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
         pthread_mutex_unlock(&g_mu);
         continue;
       }
-      rx_one(ep, fd, rb->data[i], rb->msgs[i].msg_len, &rb->from[i],
-             wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL);
+      {
+        const struct sockaddr_storage *pdst =
+          wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL;
+        size_t len = rb->msgs[i].msg_len, seg = len, off;
+
+        if (gro) {
+          seg = gro_size_of(&rb->msgs[i].msg_hdr);
+          if (seg == 0 || seg > len) {
+            seg = len;
+          }
+        }
+        /* Every segment of a GRO buffer is one datagram, checked alone. */
+        for (off = 0; off < len; off += seg) {
+          rx_one(ep, fd, rb->data[i] + off, len - off < seg ? len - off : seg,
+                 &rb->from[i], pdst);
+        }
+      }
     }
     rx_flush();
     if (n < BATCH) {
