@@ -521,14 +521,15 @@ static void md_table(FILE *f, int section, int test, int vmask) {
           fprintf(f, " %s |", vtitle[v]);
         }
       }
-      fprintf(f, " gsctp vs raw | gsctp vs TCP |\n|%s",
+      fprintf(f, " gsctp vs raw | gsctp vs TCP |%s\n|%s",
+              (vmask & (1 << V_UDPCONN)) ? " udp_conn vs raw |" : "",
               test == T_TPUT ? "---|---|" : "---|");
       for (v = 0; v < V__COUNT; ++v) {
         if (vmask & (1 << v)) {
           fprintf(f, "---|");
         }
       }
-      fprintf(f, "---|---|\n");
+      fprintf(f, "---|---|%s\n", (vmask & (1 << V_UDPCONN)) ? "---|" : "");
     }
     if (test == T_TPUT) {
       char sz[32];
@@ -547,6 +548,9 @@ static void md_table(FILE *f, int section, int test, int vmask) {
     }
     ratio_cell(f, e, V_GSCTP, V_RAW);
     ratio_cell(f, e, V_GSCTP, V_TCP);
+    if (vmask & (1 << V_UDPCONN)) {
+      ratio_cell(f, e, V_UDPCONN, V_RAW);
+    }
     fputc('\n', f);
   }
   fputc('\n', f);
