@@ -780,10 +780,17 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
     /* Probe UDP GSO (Linux 4.18+); 0 = no segmentation by default. */
     int zero = 0;
     int one = 1;
-    ep->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
-    /* Receive a GSO burst as one buffer (Linux 5.0+); rx_endpoint
-     * splits it into its datagrams again. */
-    ep->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+    const char *env = getenv("GSCTP_UDP_GSO");
+
+    /* GSCTP_UDP_GSO=0: one datagram per send and receive, e.g. for a
+     * capture on loopback, where tcpdump sees a GSO buffer before the
+     * kernel segments it (docs/known-issues.md). */
+    if (env == NULL || strcmp(env, "0") != 0) {
+      ep->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
+      /* Receive a GSO burst as one buffer (Linux 5.0+); rx_endpoint
+       * splits it into its datagrams again. */
+      ep->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+    }
   }
   ep->llen = sizeof(ep->local);
   if (getsockname(fd, (struct sockaddr *)&ep->local, &ep->llen) != 0) {
