@@ -521,14 +521,15 @@ static void md_table(FILE *f, int section, int test, int vmask) {
           fprintf(f, " %s |", vtitle[v]);
         }
       }
-      fprintf(f, " gsctp vs raw | gsctp vs TCP |\n|%s",
+      fprintf(f, " gsctp vs raw | gsctp vs TCP |%s\n|%s",
+              (vmask & (1 << V_UDPCONN)) ? " udp_conn vs raw |" : "",
               test == T_TPUT ? "---|---|" : "---|");
       for (v = 0; v < V__COUNT; ++v) {
         if (vmask & (1 << v)) {
           fprintf(f, "---|");
         }
       }
-      fprintf(f, "---|---|\n");
+      fprintf(f, "---|---|%s\n", (vmask & (1 << V_UDPCONN)) ? "---|" : "");
     }
     if (test == T_TPUT) {
       char sz[32];
@@ -547,6 +548,9 @@ static void md_table(FILE *f, int section, int test, int vmask) {
     }
     ratio_cell(f, e, V_GSCTP, V_RAW);
     ratio_cell(f, e, V_GSCTP, V_TCP);
+    if (vmask & (1 << V_UDPCONN)) {
+      ratio_cell(f, e, V_UDPCONN, V_RAW);
+    }
     fputc('\n', f);
   }
   fputc('\n', f);
@@ -701,7 +705,8 @@ static void usage(FILE *f) {
        "of 3 s, setup of 1000 and 10000 associations.  --quick: 3 runs\n"
        "of 0.5 s, setup of 1000 (under 3 minutes).  --tiny: one short\n"
        "run of each kind (a smoke test).  --size and --variant (raw_usrsctp,\n"
-       "gsctp, gsctp_active, tcp) restrict the runs, e.g. for profiling.\n"
+       "gsctp, gsctp_active, tcp, gsctp_udp_conn; repeat it for several)\n"
+       "restrict the runs, e.g. for profiling.\n"
        "Figures go to stdout, progress to stderr.\n");
 }
 
@@ -780,17 +785,21 @@ int main(int argc, char **argv) {
         return 2;
       }
       break;
-    case 'v':
+    case 'v': { /* repeatable: the union of the variants named */
+      int known = 0;
+
       for (v = 0; v < V__COUNT; ++v) {
         if (strcmp(optarg, vname[v]) == 0) {
-          vfilter = 1 << v;
+          vfilter |= 1 << v;
+          known = 1;
         }
       }
-      if (vfilter == 0) {
+      if (!known) {
         fprintf(stderr, "gsctp-bench: unknown variant %s\n", optarg);
         return 2;
       }
       break;
+    }
     case 'h':
       usage(stdout);
       return 0;

@@ -5,6 +5,7 @@
 #define GSCTP_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 #include <sys/socket.h>
@@ -56,7 +57,10 @@ struct gsctp_assoc_addr {
 
 typedef struct gsctp_sockimpl {
   gsctp_sock handle;
-  int refs; /* table lock */
+  /* References: taken with the table lock held (the table's own
+   * reference keeps it above 0 while the socket is in the table), dropped
+   * without it. */
+  atomic_int refs;
 
   pthread_mutex_t mu; /* everything below; never held inside usrsctp */
   pthread_cond_t cv;  /* gen changed, closed, recv_busy released */

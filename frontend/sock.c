@@ -23,6 +23,7 @@
  * send buffer).
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include "stack_int.h"
 #include "rawfilter.h"
 #include "transport.h"
+#include "udplink.h"
 
 #define SLOT_BITS 20
 #define SLOT_MASK ((1u << SLOT_BITS) - 1)
@@ -121,7 +123,7 @@ static int table_insert(gsctp_sockimpl *s) {
   g_tab[i] = s;
   g_tab_free = i + 1;
   s->handle = ((gsctp_sock)g_gens[i] << SLOT_BITS) | (gsctp_sock)i;
-  s->refs = 1; /* the table's reference */
+  atomic_init(&s->refs, 1); /* the table's reference */
   if (!g_hook_set) {
     g_hook_set = 1;
     gsctp_stack_set_close_all_hook(close_all_sockets);
@@ -166,7 +168,7 @@ gsctp_sockimpl *gsctp_sock_get(gsctp_sock h) {
   if (slot != 0 && slot < g_tab_cap && g_tab[slot] != NULL &&
       g_tab[slot]->handle == h) {
     s = g_tab[slot];
-    s->refs++;
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
   }
   pthread_mutex_unlock(&g_tab_mu);
   return s;
@@ -178,12 +180,9 @@ int gsctp_sock_gone(gsctp_sock h) {
 }
 
 void gsctp_sock_put(gsctp_sockimpl *s) {
-  int last;
-
-  pthread_mutex_lock(&g_tab_mu);
-  last = --s->refs == 0;
-  pthread_mutex_unlock(&g_tab_mu);
-  if (last) {
+  /* No table lock: while s is in the table its reference keeps this
+   * above 0, and once it is out nobody can take a new one. */
+  if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) {
     sock_free(s);
   }
 }
@@ -217,12 +216,12 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
 
 /* ---- upcall ---- */
 
-static void sock_upcall(struct socket *so, void *arg, int flags) {
-  gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)(uintptr_t)arg);
+/* Wakes the readers of socket |h| (and queues an active one for the
+ * delivery thread). */
+static void sock_wake(uintptr_t h) {
+  gsctp_sockimpl *s = gsctp_sock_get((gsctp_sock)h);
   int active;
 
-  (void)so;
-  (void)flags;
   if (s == NULL) {
     return;
   }
@@ -235,6 +234,15 @@ static void sock_upcall(struct socket *so, void *arg, int flags) {
     gsctp_deliver_kick(s->handle); /* only queues: no usrsctp call */
   }
   gsctp_sock_put(s);
+}
+
+static void sock_upcall(struct socket *so, void *arg, int flags) {
+  (void)so;
+  (void)flags;
+  /* On udp_conn's receive thread: once at the end of its batch. */
+  if (!gsctp_udplink_defer(sock_wake, (uintptr_t)arg)) {
+    sock_wake((uintptr_t)arg);
+  }
 }
 
 /* ---- time ---- */
@@ -425,13 +433,145 @@ static void assoc_ended(gsctp_sockimpl *s, uint32_t id) {
   }
 }
 
+/* ---- the reader ---- */
+
+/*
+ * What the one reader of a socket (recv_busy: a gsctp_recv, a passive
+ * connect, or the delivery thread) keeps between its lock round trips, so
+ * that one message costs two of them, not nine: the reader counts in
+ * s->users for its whole turn (close defers usrsctp_close to it), reads
+ * the options it needs once per turn and after every wait, and adds its
+ * inet:getstat counts when it next takes s->mu.
+ */
+struct reader {
+  struct socket *so;      /* s->so, counted in s->users */
+  uint64_t gen;           /* s->gen before the last read: wait for a change */
+  int mode;               /* s->mode */
+  int want_anc;           /* s->events.data_io_event */
+  uint64_t cnt, oct, max; /* receive counts not yet in s->stat */
+};
+
+/* s->mu held: add the reader's counts to s->stat and read the options and
+ * generation again.  GSCTP_ECLOSED if |s| is closed. */
+static int reader_sync_locked(gsctp_sockimpl *s, struct reader *rd) {
+  s->stat.recv_cnt += rd->cnt;
+  s->stat.recv_oct += rd->oct;
+  if (rd->max > s->stat.recv_max) {
+    s->stat.recv_max = rd->max;
+  }
+  rd->cnt = rd->oct = rd->max = 0;
+  rd->gen = s->gen;
+  rd->mode = s->mode;
+  rd->want_anc = s->events.data_io_event != 0;
+  return s->closed ? GSCTP_ECLOSED : 0;
+}
+
+/* s->mu held, recv_busy taken: start a reader's turn.  GSCTP_ECLOSED if
+ * the socket is closed (then |rd| holds nothing). */
+static int reader_enter_locked(gsctp_sockimpl *s, struct reader *rd) {
+  memset(rd, 0, sizeof(*rd));
+  if (s->closed || s->so == NULL) {
+    return GSCTP_ECLOSED;
+  }
+  s->users++;
+  rd->so = s->so;
+  return reader_sync_locked(s, rd);
+}
+
+/* s->mu held: end a reader's turn.  Returns the usrsctp socket the
+ * caller must close (close_deferred) after unlocking, or NULL. */
+static struct socket *reader_leave_locked(gsctp_sockimpl *s,
+                                          struct reader *rd) {
+  struct socket *so = NULL;
+
+  if (rd->so == NULL) {
+    return NULL;
+  }
+  (void)reader_sync_locked(s, rd);
+  rd->so = NULL;
+  if (--s->users == 0 && s->closed) {
+    so = s->so;
+    s->so = NULL;
+  }
+  return so;
+}
+
+/* Close what reader_leave_locked handed over (as gsctp_so_leave does). */
+static void close_deferred(struct socket *so) {
+  if (so != NULL) {
+    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
+    usrsctp_close(so);
+  }
+}
+
 /* ---- items ---- */
+
+/*
+ * One spare data buffer per thread.  A receiving loop frees each item
+ * (gsctp_item_free) before it reads the next, so the freed buffer of a
+ * small message is kept here and becomes the next small item's buffer:
+ * no malloc or free per message.  Buffers above SPARE_MAX go back to
+ * malloc; the spare of an ending thread is freed by a key destructor.
+ */
+#define SPARE_MAX 4096
+static _Thread_local uint8_t *t_spare;
+static _Thread_local size_t t_spare_cap;
+static _Thread_local int t_spare_key_set;
+static pthread_key_t g_spare_key;
+static pthread_once_t g_spare_once = PTHREAD_ONCE_INIT;
+static int g_spare_key_ok;
+
+static void spare_thread_end(void *arg) {
+  (void)arg;
+  free(t_spare);
+  t_spare = NULL;
+  t_spare_cap = 0;
+}
+
+static void spare_key_init(void) {
+  g_spare_key_ok = pthread_key_create(&g_spare_key, spare_thread_end) == 0;
+}
+
+/* A buffer for |len| bytes of item data (the spare if it fits). */
+static uint8_t *data_alloc(size_t len) {
+  uint8_t *b = t_spare;
+
+  if (b != NULL && len <= t_spare_cap) {
+    t_spare = NULL;
+    return b;
+  }
+  return malloc(len > 0 ? len : 1);
+}
+
+/* Free item data, keeping it as this thread's spare if it is small. */
+static void data_free(uint8_t *b) {
+  size_t cap;
+
+  if (b == NULL) {
+    return;
+  }
+  if (t_spare == NULL && (cap = malloc_usable_size(b)) <= SPARE_MAX) {
+    if (!t_spare_key_set) {
+      /* The key's value only makes the destructor run at thread end. */
+      (void)pthread_once(&g_spare_once, spare_key_init);
+      if (!g_spare_key_ok || pthread_setspecific(g_spare_key, &t_spare) != 0) {
+        free(b);
+        return;
+      }
+      t_spare_key_set = 1;
+    }
+    t_spare = b;
+    t_spare_cap = cap;
+    return;
+  }
+  free(b);
+}
 
 void gsctp_item_free(gsctp_item *item) {
   if (item == NULL) {
     return;
   }
-  free(item->data);
+  data_free(item->data);
   if (item->is_event) {
     gsctp_event_free(&item->event);
   }
@@ -482,16 +622,13 @@ static int event_wanted(gsctp_sockimpl *s, const gsctp_event *ev) {
  * or an ordinary event), GSCTP_ESCTP_ERROR (an error event), 1 (nothing
  * to deliver: an unsubscribed or unknown notification), or GSCTP_ENOMEM.
  */
-static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
+static int finish_item(gsctp_sockimpl *s, const struct reader *rd,
+                       gsctp_item *item) {
   uint16_t port = 0;
   int have_from = 0, rv;
-  int mode, want_anc;
+  int mode = rd->mode, want_anc = rd->want_anc;
 
   memset(item, 0, sizeof(*item));
-  pthread_mutex_lock(&s->mu);
-  mode = s->mode;
-  want_anc = s->events.data_io_event != 0;
-  pthread_mutex_unlock(&s->mu);
 
   if (s->pfromlen > 0 &&
       gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
@@ -546,8 +683,7 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
    * over; a smaller one is copied into a buffer of its own size, so the
    * read buffer is reused instead of reallocated (MIN_READ_STEP bytes) for
    * every message, and a queued item does not pin 64 KiB. */
-  if (s->plen * 4 < s->pcap &&
-      (item->data = malloc(s->plen > 0 ? s->plen : 1)) != NULL) {
+  if (s->plen * 4 < s->pcap && (item->data = data_alloc(s->plen)) != NULL) {
     memcpy(item->data, s->pbuf, s->plen);
     item->datalen = s->plen;
     s->plen = 0;
@@ -570,22 +706,20 @@ static int finish_item(gsctp_sockimpl *s, gsctp_item *item) {
 
 /*
  * Read pieces from usrsctp until a whole message is in s->pbuf.
- * Caller holds recv_busy.  Returns 1 when a message is complete, 0 if
+ * Caller is the reader |rd|.  Returns 1 when a message is complete, 0 if
  * usrsctp has nothing more now, or a negative error.
  */
-static int read_message(gsctp_sockimpl *s) {
-  struct socket *so;
+static int read_message(gsctp_sockimpl *s, struct reader *rd) {
   int rv;
 
-  rv = gsctp_so_enter(s, &so);
-  if (rv != 0) {
-    return rv;
-  }
   for (;;) {
-    struct sockaddr_storage from;
-    socklen_t fromlen = sizeof(from);
-    struct sctp_rcvinfo info;
-    socklen_t infolen = sizeof(info);
+    /* The first piece's address and info go straight to s->pfrom and
+     * s->pinfo (no copies, no clearing: the lengths say what is valid). */
+    struct sockaddr_storage from2;
+    struct sctp_rcvinfo info2;
+    int first = s->plen == 0;
+    socklen_t fromlen = sizeof(from2);
+    socklen_t infolen = sizeof(info2);
     unsigned int infotype = 0;
     int flags = MSG_DONTWAIT;
     size_t step;
@@ -601,11 +735,10 @@ static int read_message(gsctp_sockimpl *s) {
       s->pbuf = nb;
       s->pcap = s->plen + step;
     }
-    memset(&from, 0, sizeof(from));
-    memset(&info, 0, sizeof(info));
-    n = usrsctp_recvv(so, s->pbuf + s->plen, s->pcap - s->plen,
-                      (struct sockaddr *)&from, &fromlen, &info, &infolen,
-                      &infotype, &flags);
+    n = usrsctp_recvv(
+      rd->so, s->pbuf + s->plen, s->pcap - s->plen,
+      first ? (struct sockaddr *)&s->pfrom : (struct sockaddr *)&from2,
+      &fromlen, first ? &s->pinfo : &info2, &infolen, &infotype, &flags);
     if (n < 0) {
       rv = (errno == EWOULDBLOCK || errno == EAGAIN)
              ? 0
@@ -613,29 +746,21 @@ static int read_message(gsctp_sockimpl *s) {
       break;
     }
     if (n > 0 || (flags & (MSG_NOTIFICATION | MSG_EOR))) {
-      pthread_mutex_lock(&s->mu);
-      s->stat.recv_cnt++;
-      s->stat.recv_oct += (uint64_t)n;
-      if ((uint64_t)n > s->stat.recv_max) {
-        s->stat.recv_max = (uint64_t)n;
+      rd->cnt++;
+      rd->oct += (uint64_t)n;
+      if ((uint64_t)n > rd->max) {
+        rd->max = (uint64_t)n;
       }
-      pthread_mutex_unlock(&s->mu);
     }
     if (n == 0 && !(flags & (MSG_NOTIFICATION | MSG_EOR))) {
       /* End of file on a one-to-one socket: the association is gone. */
       rv = s->type == GSCTP_TYPE_STREAM ? GSCTP_ENOTCONN : 0;
       break;
     }
-    if (s->plen == 0) {
+    if (first) {
       s->pnotif = (flags & MSG_NOTIFICATION) != 0;
       s->pinfo_valid = infotype == SCTP_RECVV_RCVINFO;
-      if (s->pinfo_valid) {
-        s->pinfo = info;
-      }
-      s->pfromlen = fromlen <= sizeof(from) ? fromlen : 0;
-      if (s->pfromlen > 0) {
-        s->pfrom = from;
-      }
+      s->pfromlen = fromlen <= sizeof(s->pfrom) ? fromlen : 0;
     }
     s->plen += (size_t)n;
     if (flags & MSG_EOR) {
@@ -643,7 +768,6 @@ static int read_message(gsctp_sockimpl *s) {
       break;
     }
   }
-  gsctp_so_leave(s);
   return rv;
 }
 
@@ -699,14 +823,15 @@ static void wait_delivery_locked(gsctp_sockimpl *s) {
   }
 }
 
-/* Become the reader of |s| (recv, passive connect).  |passive_only|:
- * GSCTP_EINVAL on an active socket (recv). */
-static int recv_acquire_mode(gsctp_sockimpl *s, int passive_only) {
+/* Become the reader of |s| (recv, passive connect); s->mu held.
+ * |passive_only|: GSCTP_EINVAL on an active socket (recv). */
+static int recv_acquire_locked(gsctp_sockimpl *s, int passive_only) {
   int rv = 0;
 
-  pthread_mutex_lock(&s->mu);
   wait_delivery_locked(s);
-  (void)live_owner_locked(s); /* an ended owner leaves s passive */
+  if (s->active_kind != GSCTP_ACTIVE_KIND_FALSE) {
+    (void)live_owner_locked(s); /* an ended owner leaves s passive */
+  }
   if (s->closed) {
     rv = GSCTP_ECLOSED;
   } else if (passive_only && s->active_kind != GSCTP_ACTIVE_KIND_FALSE) {
@@ -716,22 +841,22 @@ static int recv_acquire_mode(gsctp_sockimpl *s, int passive_only) {
   } else {
     s->recv_busy = 1;
   }
-  pthread_mutex_unlock(&s->mu);
   return rv;
 }
 
-static int recv_acquire(gsctp_sockimpl *s) {
-  return recv_acquire_mode(s, 0);
-}
-
-static void recv_release(gsctp_sockimpl *s) {
+/* Stop being the reader of |s|, ending the turn of |rd| (which may hold
+ * nothing). */
+static void recv_release(gsctp_sockimpl *s, struct reader *rd) {
+  struct socket *dead;
   int active;
 
   pthread_mutex_lock(&s->mu);
+  dead = reader_leave_locked(s, rd);
   s->recv_busy = 0;
   active = s->active_kind != GSCTP_ACTIVE_KIND_FALSE && !s->closed;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
+  close_deferred(dead);
   if (active) {
     gsctp_deliver_kick(s->handle); /* made active while we read */
   }
@@ -748,18 +873,19 @@ static int push_pending(gsctp_sockimpl *s, gsctp_item *item, int rc);
  * everything read ahead goes to the kept queue in order.  Returns the
  * code of the item now in |item|.
  */
-static int reorder_after_send_failed(gsctp_sockimpl *s, gsctp_item *item) {
+static int reorder_after_send_failed(gsctp_sockimpl *s, struct reader *rd,
+                                     gsctp_item *item) {
   uint32_t id = item->event.u.send_failed.assoc_id;
   struct gsctp_pending *head = NULL, **tail = &head, *p, **pp;
   struct gsctp_pending *lost = NULL;
   int n = 0, rv;
 
-  while (n < 100000 && read_message(s) == 1) {
+  while (n < 100000 && read_message(s, rd) == 1) {
     p = malloc(sizeof(*p));
     if (p == NULL) {
       break;
     }
-    rv = finish_item(s, &p->item);
+    rv = finish_item(s, rd, &p->item);
     if (rv == 1 || rv == GSCTP_ENOMEM) {
       free(p);
       if (rv == GSCTP_ENOMEM) {
@@ -811,38 +937,30 @@ static int reorder_after_send_failed(gsctp_sockimpl *s, gsctp_item *item) {
  * forever).  Caller holds recv_busy.  Returns 0 / GSCTP_ESCTP_ERROR with
  * |item| filled, or an error.
  */
-static int next_item(gsctp_sockimpl *s, const struct timespec *dl,
-                     gsctp_item *item) {
+static int next_item(gsctp_sockimpl *s, struct reader *rd,
+                     const struct timespec *dl, gsctp_item *item) {
   for (;;) {
-    uint64_t gen;
-    int rv;
+    int rv = read_message(s, rd);
 
-    pthread_mutex_lock(&s->mu);
-    if (s->closed) {
-      pthread_mutex_unlock(&s->mu);
-      return GSCTP_ECLOSED;
-    }
-    gen = s->gen;
-    pthread_mutex_unlock(&s->mu);
-
-    rv = read_message(s);
     if (rv == 1) {
-      rv = finish_item(s, item);
+      rv = finish_item(s, rd, item);
       if (rv == 1) {
         continue; /* nothing for the user in it */
       }
       if (rv == GSCTP_ESCTP_ERROR && item->event.type == GSCTP_EV_SEND_FAILED) {
-        return reorder_after_send_failed(s, item);
+        return reorder_after_send_failed(s, rd, item);
       }
       return rv;
     }
     if (rv < 0) {
       return rv;
     }
+    /* rd->gen was read before the read that found nothing: an upcall
+     * since then has changed s->gen, so no wake-up is lost. */
     pthread_mutex_lock(&s->mu);
-    rv = wait_gen_locked(s, gen, dl);
-    if (rv == 0 && s->closed) {
-      rv = GSCTP_ECLOSED;
+    rv = wait_gen_locked(s, rd->gen, dl);
+    if (rv == 0) {
+      rv = reader_sync_locked(s, rd);
     }
     pthread_mutex_unlock(&s->mu);
     if (rv != 0) {
@@ -854,7 +972,8 @@ static int next_item(gsctp_sockimpl *s, const struct timespec *dl,
 int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
   gsctp_sockimpl *s;
   struct timespec dl;
-  int rv, rc;
+  struct reader rd;
+  int rv;
 
   t_detail[0] = '\0';
   if (pitem == NULL) {
@@ -869,24 +988,34 @@ int gsctp_recv(gsctp_sock sock, int timeout_ms, gsctp_item *pitem) {
     gsctp_sock_put(s);
     return GSCTP_EINVAL;
   }
-  rv = recv_acquire_mode(s, 1);
+  /* One lock round trip to become the reader (or take a kept item), one
+   * to stop: nothing in between takes s->mu unless it must wait. */
+  pthread_mutex_lock(&s->mu);
+  rv = recv_acquire_locked(s, 1);
+  if (rv == 0 && pop_pending_locked(s, pitem, &rv)) {
+    s->recv_busy = 0;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    gsctp_sock_put(s);
+    return rv;
+  }
+  if (rv == 0) {
+    rv = reader_enter_locked(s, &rd);
+    if (rv != 0) {
+      s->recv_busy = 0;
+      pthread_cond_broadcast(&s->cv);
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
   if (rv != 0) {
     gsctp_sock_put(s);
     return rv;
   }
-  pthread_mutex_lock(&s->mu);
-  if (pop_pending_locked(s, pitem, &rc)) {
-    pthread_mutex_unlock(&s->mu);
-    recv_release(s);
-    gsctp_sock_put(s);
-    return rc;
-  }
-  pthread_mutex_unlock(&s->mu);
   if (timeout_ms != GSCTP_INFINITY) {
     gsctp_deadline_after(&dl, timeout_ms);
   }
-  rv = next_item(s, timeout_ms == GSCTP_INFINITY ? NULL : &dl, pitem);
-  recv_release(s);
+  rv = next_item(s, &rd, timeout_ms == GSCTP_INFINITY ? NULL : &dl, pitem);
+  recv_release(s, &rd);
   gsctp_sock_put(s);
   return rv;
 }
@@ -1043,6 +1172,8 @@ static int push_front_pending(gsctp_sockimpl *s, gsctp_item *item, int rc) {
 
 void gsctp_sock_deliver(gsctp_sock h) {
   gsctp_sockimpl *s = gsctp_sock_get(h);
+  struct reader rd;
+  struct socket *dead;
   int n, again = 0;
 
   if (s == NULL) {
@@ -1051,7 +1182,7 @@ void gsctp_sock_deliver(gsctp_sock h) {
   pthread_mutex_lock(&s->mu);
   if (s->closed || s->recv_busy || s->cp_busy ||
       s->active_kind == GSCTP_ACTIVE_KIND_FALSE ||
-      live_owner_locked(s) == NULL) {
+      live_owner_locked(s) == NULL || reader_enter_locked(s, &rd) != 0) {
     pthread_mutex_unlock(&s->mu);
     gsctp_sock_put(s);
     return;
@@ -1070,7 +1201,8 @@ void gsctp_sock_deliver(gsctp_sock h) {
       break;
     }
     pthread_mutex_lock(&s->mu);
-    if (s->closed || s->active_kind == GSCTP_ACTIVE_KIND_FALSE ||
+    if (reader_sync_locked(s, &rd) != 0 ||
+        s->active_kind == GSCTP_ACTIVE_KIND_FALSE ||
         live_owner_locked(s) == NULL) {
       pthread_mutex_unlock(&s->mu);
       break;
@@ -1078,7 +1210,7 @@ void gsctp_sock_deliver(gsctp_sock h) {
     from_pending = pop_pending_locked(s, &item, &rc);
     pthread_mutex_unlock(&s->mu);
     if (!from_pending) {
-      rc = read_message(s);
+      rc = read_message(s, &rd);
       if (rc == 0 || rc == GSCTP_ECLOSED) {
         break; /* nothing more now */
       }
@@ -1098,7 +1230,7 @@ void gsctp_sock_deliver(gsctp_sock h) {
         }
         break;
       }
-      rc = finish_item(s, &item);
+      rc = finish_item(s, &rd, &item);
       if (rc == 1) {
         continue; /* nothing for the user */
       }
@@ -1107,7 +1239,7 @@ void gsctp_sock_deliver(gsctp_sock h) {
         break;
       }
       if (rc == GSCTP_ESCTP_ERROR && item.event.type == GSCTP_EV_SEND_FAILED) {
-        rc = reorder_after_send_failed(s, &item);
+        rc = reorder_after_send_failed(s, &rd, &item);
       }
     }
     pthread_mutex_lock(&s->mu);
@@ -1150,9 +1282,11 @@ void gsctp_sock_deliver(gsctp_sock h) {
   }
 
   pthread_mutex_lock(&s->mu);
+  dead = reader_leave_locked(s, &rd);
   s->recv_busy = 0;
   pthread_cond_broadcast(&s->cv);
   pthread_mutex_unlock(&s->mu);
+  close_deferred(dead);
   if (again) {
     gsctp_deliver_kick(h);
   }
@@ -1819,7 +1953,8 @@ static int close_impl(gsctp_sockimpl *s) {
     if (slot < g_tab_free) {
       g_tab_free = slot;
     }
-    s->refs--; /* the table's reference; the caller still holds one */
+    /* the table's reference; the caller still holds one */
+    atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel);
   }
   pthread_mutex_unlock(&g_tab_mu);
 
@@ -1872,7 +2007,7 @@ void gsctp_sock_foreach(void (*fn)(gsctp_sockimpl *s, void *arg), void *arg) {
     }
     if (g_tab[i] != NULL) {
       s = g_tab[i];
-      s->refs++;
+      atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
     }
     pthread_mutex_unlock(&g_tab_mu);
     if (s != NULL) {
@@ -1895,7 +2030,7 @@ static void close_all_sockets(void) {
     }
     if (g_tab[i] != NULL) {
       s = g_tab[i];
-      s->refs++;
+      atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
     }
     pthread_mutex_unlock(&g_tab_mu);
     if (s != NULL) {
@@ -2120,6 +2255,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   gsctp_addr target;
   int rv, saved_assoc_events, active_kind;
   struct timespec dl;
+  struct reader rd;
 
   t_detail[0] = '\0';
   if (ips == NULL || nips == 0) {
@@ -2259,20 +2395,29 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
   /* Wait for this association's assoc_change.  Everything else read
    * meanwhile is kept for later gsctp_recv calls, in order.  The outcome
    * must be seen even if the user unsubscribed association events. */
-  rv = recv_acquire(s);
+  pthread_mutex_lock(&s->mu);
+  rv = recv_acquire_locked(s, 0);
+  if (rv == 0) {
+    saved_assoc_events = (int)s->events.association_event;
+    s->events.association_event = 1;
+    rv = reader_enter_locked(s, &rd);
+    if (rv != 0) {
+      s->events.association_event = saved_assoc_events;
+      s->recv_busy = 0;
+      pthread_cond_broadcast(&s->cv);
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
   if (rv != 0) {
     goto out;
   }
-  pthread_mutex_lock(&s->mu);
-  saved_assoc_events = (int)s->events.association_event;
-  s->events.association_event = 1;
-  pthread_mutex_unlock(&s->mu);
   if (timeout_ms != GSCTP_INFINITY) {
     gsctp_deadline_after(&dl, timeout_ms);
   }
   for (;;) {
     gsctp_item item;
-    int rc = next_item(s, timeout_ms == GSCTP_INFINITY ? NULL : &dl, &item);
+    int rc =
+      next_item(s, &rd, timeout_ms == GSCTP_INFINITY ? NULL : &dl, &item);
 
     if (rc != 0 && rc != GSCTP_ESCTP_ERROR) {
       rv = rc;
@@ -2315,7 +2460,7 @@ static int connect_common(gsctp_sock sock, const gsctp_ip *ips, size_t nips,
     s->events.association_event = saved_assoc_events;
   }
   pthread_mutex_unlock(&s->mu);
-  recv_release(s);
+  recv_release(s, &rd);
 
 out:
   free(packed);

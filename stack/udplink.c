@@ -30,6 +30,7 @@
 #include "udplink.h"
 
 #include <errno.h>
+#include <netinet/udp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,17 @@
 #define MAX_HANDLES_PER_EP 16384
 #define SOCKBUF_BYTES (4 << 20)
 #define EPOLL_WAIT_MS 200
+/* Output queue of an endpoint (see gsctp_udplink_output): at most this
+ * many datagrams / bytes wait for the receive thread's flush. */
+#define OQ_MAX_PKTS 256
+#define OQ_MAX_BYTES (512 * 1024)
+/* One UDP_SEGMENT send: at most this many segments and payload bytes. */
+#define GSO_MAX_SEGS 64
+#define GSO_MAX_BYTES 60000
+/* Endpoints the receive thread's batch may leave output queued on. */
+#define RX_DIRTY_MAX 16
+/* Work deferred to the end of a receive batch (gsctp_udplink_defer). */
+#define RX_DEFER_MAX 64
 
 /* SCTP chunk types used here. */
 enum {
@@ -91,6 +103,14 @@ struct uh {
   size_t nvt, capvt;
 };
 
+/* One queued datagram: |len| bytes at |off| in the queue's data. */
+struct oq_pkt {
+  size_t off, len;
+  struct sockaddr_storage to;
+  socklen_t tolen;
+  uint8_t tos; /* IP TOS / traffic class (usrsctp sets ECT(0) on data) */
+};
+
 struct ep_port {
   uint16_t port;
   int refs;
@@ -112,6 +132,16 @@ struct gsctp_udp_ep {
   struct ep_port *ports;
   size_t nports, capports;
   size_t nhandles;
+  /* Output queue (oq_mu, which is also held while sending on fd, so
+   * that datagrams leave in the order usrsctp handed them over). */
+  pthread_mutex_t oq_mu;
+  struct oq_pkt *oq;
+  size_t oq_n, oq_cap;
+  uint8_t *oq_data;
+  size_t oq_used, oq_dcap;
+  int gso;      /* UDP_SEGMENT works on fd (oq_mu) */
+  int gro;      /* UDP_GRO is on: a datagram may hold several */
+  int rx_dirty; /* in the receive thread's dirty list (that thread) */
 };
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -635,6 +665,9 @@ static void reap_locked(void) {
       close(ep->fd);
     }
     free(ep->ports);
+    free(ep->oq);
+    free(ep->oq_data);
+    pthread_mutex_destroy(&ep->oq_mu);
     free(ep);
   }
 }
@@ -742,6 +775,23 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   }
   ep->fd = fd;
   ep->family = ss.ss_family;
+  pthread_mutex_init(&ep->oq_mu, NULL);
+  {
+    /* Probe UDP GSO (Linux 4.18+); 0 = no segmentation by default. */
+    int zero = 0;
+    int one = 1;
+    const char *env = getenv("GSCTP_UDP_GSO");
+
+    /* GSCTP_UDP_GSO=0: one datagram per send and receive, e.g. for a
+     * capture on loopback, where tcpdump sees a GSO buffer before the
+     * kernel segments it (docs/known-issues.md). */
+    if (env == NULL || strcmp(env, "0") != 0) {
+      ep->gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) == 0;
+      /* Receive a GSO burst as one buffer (Linux 5.0+); rx_endpoint
+       * splits it into its datagrams again. */
+      ep->gro = setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+    }
+  }
   ep->llen = sizeof(ep->local);
   if (getsockname(fd, (struct sockaddr *)&ep->local, &ep->llen) != 0) {
     rv = gsctp_err_from_errno(errno);
@@ -1050,13 +1100,239 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
   return sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+/* ---- output queue ---- */
+
 /*
- * Every datagram goes out at once, from the thread usrsctp sends it on.
- * (Queuing what the receive thread's usrsctp calls send, for one
- * sendmmsg per batch, was tried: it reordered packets against those sent
- * at the same time from usrsctp's timer thread, so that a SACK could
- * leave after a later one, and it showed no measurable gain here.)
+ * The receive thread hands a batch of datagrams (one recvmmsg) to usrsctp
+ * and collects what usrsctp sends meanwhile (SACKs; on a sender, the data
+ * a SACK lets out) in each endpoint's output queue; after the batch it
+ * sends every queue with one sendmmsg, runs of equal-sized datagrams to
+ * one address as one UDP GSO send (UDP_SEGMENT), so the kernel's stack
+ * is crossed once per run instead of once per datagram.  Order across
+ * threads is kept: a datagram from any other thread first sends what is
+ * queued on its endpoint, and sending happens under the queue's lock.
+ * (An earlier version, which queued without that, let a SACK from the
+ * timer thread overtake queued ones.)  Other threads never queue: a
+ * thread inside usrsctp_sendv may block in usrsctp right after, and its
+ * datagrams must be out by then.
  */
+static _Thread_local int t_rx_batch;           /* receive thread only */
+static gsctp_udp_ep *g_rx_dirty[RX_DIRTY_MAX]; /* receive thread only */
+static size_t g_rx_ndirty;                     /* receive thread only */
+static struct {
+  void (*fn)(uintptr_t);
+  uintptr_t arg;
+} g_rx_defer[RX_DEFER_MAX]; /* receive thread only */
+static size_t g_rx_ndefer;  /* receive thread only */
+
+int gsctp_udplink_defer(void (*fn)(uintptr_t), uintptr_t arg) {
+  size_t i;
+
+  if (!t_rx_batch || fn == NULL) {
+    return 0;
+  }
+  for (i = 0; i < g_rx_ndefer; ++i) {
+    if (g_rx_defer[i].fn == fn && g_rx_defer[i].arg == arg) {
+      return 1;
+    }
+  }
+  if (g_rx_ndefer == RX_DEFER_MAX) {
+    return 0;
+  }
+  g_rx_defer[g_rx_ndefer].fn = fn;
+  g_rx_defer[g_rx_ndefer].arg = arg;
+  g_rx_ndefer++;
+  return 1;
+}
+
+/* Appends one datagram to |ep|'s queue; ep->oq_mu held.  Returns 0 if
+ * the queue is full or memory short (the caller sends it another way). */
+static int oq_append_locked(gsctp_udp_ep *ep, const void *buf, size_t len,
+                            const struct sockaddr_storage *to, socklen_t tolen,
+                            uint8_t tos) {
+  struct oq_pkt *q;
+
+  if (ep->oq_n >= OQ_MAX_PKTS || ep->oq_used + len > OQ_MAX_BYTES) {
+    return 0;
+  }
+  if (ep->oq_n == ep->oq_cap) {
+    size_t ncap = ep->oq_cap ? ep->oq_cap * 2 : 32;
+    struct oq_pkt *nq = realloc(ep->oq, ncap * sizeof(*nq));
+    if (nq == NULL) {
+      return 0;
+    }
+    ep->oq = nq;
+    ep->oq_cap = ncap;
+  }
+  if (ep->oq_used + len > ep->oq_dcap) {
+    size_t ncap = ep->oq_dcap ? ep->oq_dcap : 65536;
+    uint8_t *nd;
+    while (ncap < ep->oq_used + len) {
+      ncap *= 2;
+    }
+    nd = realloc(ep->oq_data, ncap);
+    if (nd == NULL) {
+      return 0;
+    }
+    ep->oq_data = nd;
+    ep->oq_dcap = ncap;
+  }
+  q = &ep->oq[ep->oq_n++];
+  q->off = ep->oq_used;
+  q->len = len;
+  q->to = *to;
+  q->tolen = tolen;
+  q->tos = tos;
+  memcpy(ep->oq_data + ep->oq_used, buf, len);
+  ep->oq_used += len;
+  return 1;
+}
+
+static int same_dest(const struct oq_pkt *a, const struct oq_pkt *b) {
+  return a->tos == b->tos && a->tolen == b->tolen &&
+         memcmp(&a->to, &b->to, a->tolen) == 0;
+}
+
+/* Sends everything queued on |ep| in order and empties the queue;
+ * ep->oq_mu held.  Adds the datagrams sent and lost to |*psent| and
+ * |*plost|. */
+static void oq_flush_locked(gsctp_udp_ep *ep, int fd, uint64_t *psent,
+                            uint64_t *plost) {
+  enum { NMSG = 64 };
+  struct mmsghdr mm[NMSG];
+  struct iovec iov[OQ_MAX_PKTS];
+  union {
+    char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(uint16_t))];
+    struct cmsghdr align;
+  } cm[NMSG];
+  size_t first[NMSG], count[NMSG];
+  size_t i = 0;
+
+  while (i < ep->oq_n) {
+    size_t nm = 0, ni = 0, k;
+    int r;
+
+    /* Group the datagrams from i into at most NMSG messages. */
+    while (i < ep->oq_n && nm < NMSG) {
+      const struct oq_pkt *q = &ep->oq[i];
+      struct msghdr *mh = &mm[nm].msg_hdr;
+      size_t n = 1, total = q->len;
+
+      if (ep->gso) {
+        /* Equal sizes to one address; the last may be shorter. */
+        while (i + n < ep->oq_n && n < GSO_MAX_SEGS &&
+               ep->oq[i + n - 1].len == q->len && ep->oq[i + n].len <= q->len &&
+               total + ep->oq[i + n].len <= GSO_MAX_BYTES &&
+               same_dest(&ep->oq[i + n], q)) {
+          total += ep->oq[i + n].len;
+          n++;
+        }
+      }
+      memset(mh, 0, sizeof(*mh));
+      mh->msg_name = (void *)&ep->oq[i].to;
+      mh->msg_namelen = q->tolen;
+      mh->msg_iov = &iov[ni];
+      mh->msg_iovlen = n;
+      for (k = 0; k < n; ++k) {
+        iov[ni + k].iov_base = ep->oq_data + ep->oq[i + k].off;
+        iov[ni + k].iov_len = ep->oq[i + k].len;
+      }
+      if (n > 1 || q->tos != 0) {
+        struct cmsghdr *c;
+        size_t clen = 0;
+
+        memset(&cm[nm], 0, sizeof(cm[nm]));
+        mh->msg_control = cm[nm].buf;
+        mh->msg_controllen = sizeof(cm[nm].buf);
+        c = CMSG_FIRSTHDR(mh);
+        if (q->tos != 0) {
+          int v = q->tos;
+          c->cmsg_level = ep->family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+          c->cmsg_type = ep->family == AF_INET ? IP_TOS : IPV6_TCLASS;
+          c->cmsg_len = CMSG_LEN(sizeof(v));
+          memcpy(CMSG_DATA(c), &v, sizeof(v));
+          clen += CMSG_SPACE(sizeof(v));
+          c = CMSG_NXTHDR(mh, c);
+        }
+        if (n > 1) {
+          uint16_t seg = (uint16_t)q->len;
+          c->cmsg_level = SOL_UDP;
+          c->cmsg_type = UDP_SEGMENT;
+          c->cmsg_len = CMSG_LEN(sizeof(seg));
+          memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+          clen += CMSG_SPACE(sizeof(seg));
+        }
+        mh->msg_controllen = clen;
+      }
+      first[nm] = i;
+      count[nm] = n;
+      ni += n;
+      i += n;
+      nm++;
+    }
+
+    /* Send them; what fails is lost like a datagram on the wire
+     * (SCTP retransmits), except that a failed GSO send turns GSO off
+     * and is sent again without it. */
+    k = 0;
+    while (k < nm) {
+      r = sendmmsg(fd, &mm[k], (unsigned)(nm - k), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (r > 0) {
+        size_t j;
+        for (j = k; j < k + (size_t)r; ++j) {
+          *psent += count[j];
+        }
+        k += (size_t)r;
+        continue;
+      }
+      if (count[k] > 1 && (errno == EINVAL || errno == EIO ||
+                           errno == EOPNOTSUPP || errno == EMSGSIZE)) {
+        ep->gso = 0;
+        i = first[k]; /* regroup from here without GSO */
+        break;
+      }
+      *plost += count[k];
+      k++;
+    }
+  }
+  ep->oq_n = 0;
+  ep->oq_used = 0;
+}
+
+/* Drops a use of |ep| taken in gsctp_udplink_output. */
+static void ep_done(gsctp_udp_ep *ep, uint64_t sent, uint64_t lost) {
+  pthread_mutex_lock(&g_mu);
+  g_st.datagrams_out += sent;
+  g_st.send_errors += lost;
+  ep->inflight--;
+  if (ep->closing) {
+    ep_close_fd_locked(ep);
+  }
+  pthread_mutex_unlock(&g_mu);
+}
+
+/* End of a receive batch: send what it queued (receive thread). */
+static void rx_flush(void) {
+  size_t i;
+
+  t_rx_batch = 0;
+  for (i = 0; i < g_rx_ndirty; ++i) {
+    gsctp_udp_ep *ep = g_rx_dirty[i];
+    uint64_t sent = 0, lost = 0;
+
+    pthread_mutex_lock(&ep->oq_mu);
+    oq_flush_locked(ep, ep->fd, &sent, &lost);
+    pthread_mutex_unlock(&ep->oq_mu);
+    ep->rx_dirty = 0;
+    ep_done(ep, sent, lost); /* the use the first queued datagram took */
+  }
+  g_rx_ndirty = 0;
+  for (i = 0; i < g_rx_ndefer; ++i) {
+    g_rx_defer[i].fn(g_rx_defer[i].arg);
+  }
+  g_rx_ndefer = 0;
+}
+
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   const uint8_t *p = buf;
   struct sockaddr_storage remote, local;
@@ -1065,7 +1341,7 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
   gsctp_udp_ep *ep;
   struct uh *h;
   int fd, family, use_src;
-  ssize_t n;
+  uint64_t sent = 0, lost = 0;
 
   pthread_mutex_lock(&g_mu);
   h = find_ptr_locked(addr);
@@ -1108,20 +1384,31 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
     tap(1, (const struct sockaddr *)&local, (const struct sockaddr *)&remote,
         buf, len);
   }
-  n = send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
-               tos, use_src ? &local : NULL);
 
-  pthread_mutex_lock(&g_mu);
-  if (n < 0) {
-    g_st.send_errors++;
+  pthread_mutex_lock(&ep->oq_mu);
+  if (t_rx_batch && !use_src && (ep->rx_dirty || g_rx_ndirty < RX_DIRTY_MAX) &&
+      oq_append_locked(ep, buf, len, &remote, rlen, tos)) {
+    pthread_mutex_unlock(&ep->oq_mu);
+    if (!ep->rx_dirty) {
+      ep->rx_dirty = 1; /* keeps this use of ep until rx_flush */
+      g_rx_dirty[g_rx_ndirty++] = ep;
+      return 1;
+    }
+    ep_done(ep, 0, 0);
+    return 1;
+  }
+  /* Send now, after whatever the receive thread queued before it. */
+  if (ep->oq_n > 0) {
+    oq_flush_locked(ep, fd, &sent, &lost);
+  }
+  if (send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
+               tos, use_src ? &local : NULL) < 0) {
+    lost++;
   } else {
-    g_st.datagrams_out++;
+    sent++;
   }
-  ep->inflight--;
-  if (ep->closing) {
-    ep_close_fd_locked(ep);
-  }
-  pthread_mutex_unlock(&g_mu);
+  pthread_mutex_unlock(&ep->oq_mu);
+  ep_done(ep, sent, lost);
   return 1;
 }
 
@@ -1296,7 +1583,7 @@ static void sweep(void) {
 
 union ctlbuf {
   char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-           CMSG_SPACE(sizeof(struct in_pktinfo))];
+           CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
   struct cmsghdr align;
 };
 
@@ -1335,8 +1622,22 @@ static int dst_of(struct msghdr *mh, struct sockaddr_storage *dst) {
   return 0;
 }
 
+/* The segment size of a UDP GRO buffer, 0 if it is one datagram. */
+static size_t gro_size_of(struct msghdr *mh) {
+  struct cmsghdr *c;
+
+  for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int v;
+      memcpy(&v, CMSG_DATA(c), sizeof(v));
+      return v > 0 ? (size_t)v : 0;
+    }
+  }
+  return 0;
+}
+
 static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
-  int round, fd, wildcard = ep->wildcard;
+  int round, fd, wildcard = ep->wildcard, gro = ep->gro;
   struct sockaddr_storage dst;
 
   pthread_mutex_lock(&g_mu);
@@ -1361,7 +1662,7 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
       rb->msgs[i].msg_hdr.msg_iovlen = 1;
       rb->msgs[i].msg_hdr.msg_name = &rb->from[i];
       rb->msgs[i].msg_hdr.msg_namelen = sizeof(rb->from[i]);
-      if (wildcard) {
+      if (wildcard || gro) {
         rb->msgs[i].msg_hdr.msg_control = rb->ctl[i].buf;
         rb->msgs[i].msg_hdr.msg_controllen = sizeof(rb->ctl[i].buf);
       }
@@ -1370,6 +1671,7 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
     if (n <= 0) {
       break;
     }
+    t_rx_batch = 1;
     for (i = 0; i < n; ++i) {
       if (rb->msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
         pthread_mutex_lock(&g_mu);
@@ -1378,9 +1680,25 @@ static void rx_endpoint(gsctp_udp_ep *ep, struct rxbuf *rb) {
         pthread_mutex_unlock(&g_mu);
         continue;
       }
-      rx_one(ep, fd, rb->data[i], rb->msgs[i].msg_len, &rb->from[i],
-             wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL);
+      {
+        const struct sockaddr_storage *pdst =
+          wildcard && dst_of(&rb->msgs[i].msg_hdr, &dst) ? &dst : NULL;
+        size_t len = rb->msgs[i].msg_len, seg = len, off;
+
+        if (gro) {
+          seg = gro_size_of(&rb->msgs[i].msg_hdr);
+          if (seg == 0 || seg > len) {
+            seg = len;
+          }
+        }
+        /* Every segment of a GRO buffer is one datagram, checked alone. */
+        for (off = 0; off < len; off += seg) {
+          rx_one(ep, fd, rb->data[i] + off, len - off < seg ? len - off : seg,
+                 &rb->from[i], pdst);
+        }
+      }
     }
+    rx_flush();
     if (n < BATCH) {
       break;
     }

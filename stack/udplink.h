@@ -119,6 +119,16 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos);
 void gsctp_udplink_get_stats(gsctp_udplink_stats *st);
 
 /*
+ * On the receive thread, while it hands a batch of datagrams to usrsctp:
+ * run |fn|(|arg|) once after the batch (after the batch's output is
+ * sent) instead of now, so that a socket's readers are woken once per
+ * batch, not once per datagram.  Equal (fn, arg) pairs run once.
+ * Returns 1 if deferred; 0 on any other thread or when the list is full
+ * (the caller then does the work itself at once).
+ */
+int gsctp_udplink_defer(void (*fn)(uintptr_t), uintptr_t arg);
+
+/*
  * Capture hook (for the pcap tap): when set, called once per datagram
  * that usrsctp sends (outbound 1) or that passed the checks and goes to
  * usrsctp (outbound 0), with the real local and remote UDP addresses

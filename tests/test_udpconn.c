@@ -13,6 +13,8 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/udp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1507,4 +1509,81 @@ Test(udpconn, tos_reaches_the_ip_header) {
   cr_assert_eq(got_tos & 0xFC, 0xB8, "TOS of the INIT: 0x%02x", got_tos);
   gsctp_close(cli);
   close(fd);
+}
+
+/* A UDP GSO send of three forged datagrams (wrong checksums) from a
+ * stranger: udp_conn receives with UDP_GRO, so the three may arrive as one
+ * buffer; each is still checked on its own and counted (three drops, not
+ * one), and the association is untouched. */
+Test(udpconn, gso_burst_is_checked_datagram_by_datagram) {
+  uc_pair p;
+  gsctp_stack_stats before, now;
+  uint8_t pkt[3 * 32];
+  struct sockaddr_in to;
+  struct iovec iov;
+  struct msghdr mh;
+  union {
+    char buf[CMSG_SPACE(sizeof(uint16_t))];
+    struct cmsghdr align;
+  } cm;
+  struct cmsghdr *c;
+  uint16_t seg = 32, sport = 0;
+  int fd, i, zero = 0;
+
+  ts_stack_start();
+  uc_pair_open(&p, GSCTP_FAMILY_INET);
+  fd = ts_udp_open(GSCTP_FAMILY_INET, &sport);
+  cr_assert_geq(fd, 0);
+  if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &zero, sizeof(zero)) != 0) {
+    close(fd);
+    uc_pair_close(&p);
+    cr_skip_test("this kernel has no UDP GSO (UDP_SEGMENT): %s",
+                 strerror(errno));
+  }
+  for (i = 0; i < 3; ++i) {
+    uint8_t one[128]; /* build_forged fills 128 bytes */
+
+    cr_assert_eq(build_forged(F_WRONG_CRC_DATA, one, p.srv_port, p.cli_port),
+                 32);
+    memcpy(pkt + 32 * i, one, 32);
+  }
+  memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_port = htons((uint16_t)p.cli_udp);
+  to.sin_addr.s_addr = htonl(0x7F000001u);
+  iov.iov_base = pkt;
+  iov.iov_len = sizeof(pkt);
+  memset(&mh, 0, sizeof(mh));
+  memset(&cm, 0, sizeof(cm));
+  mh.msg_name = &to;
+  mh.msg_namelen = sizeof(to);
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = cm.buf;
+  mh.msg_controllen = sizeof(cm.buf);
+  c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = UDP_SEGMENT;
+  c->cmsg_len = CMSG_LEN(sizeof(seg));
+  memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+
+  before = stats();
+  cr_assert_eq(sendmsg(fd, &mh, 0), (ssize_t)sizeof(pkt), "GSO send: %s",
+               strerror(errno));
+  now = before;
+  for (i = 0;
+       i < 2500 && now.udpconn_drop_checksum < before.udpconn_drop_checksum + 3;
+       ++i) {
+    ts_sleep_ms(2);
+    now = stats();
+  }
+  cr_assert_eq(now.udpconn_drop_checksum - before.udpconn_drop_checksum, 3,
+               "checksum drops +%llu, want +3",
+               (unsigned long long)(now.udpconn_drop_checksum -
+                                    before.udpconn_drop_checksum));
+  cr_assert_geq(now.udpconn_datagrams_in - before.udpconn_datagrams_in, 3);
+  roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 500, 31, NULL);
+  expect_nothing_happened(p.cli, "client");
+  close(fd);
+  uc_pair_close(&p);
 }
