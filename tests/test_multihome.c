@@ -275,6 +275,9 @@ Test(multihome, connectx_udp_ipv6) {
 Test(multihome, connectx_raw_ipv4) {
   connectx(GSCTP_FAMILY_INET, MH_RAW);
 }
+Test(multihome, connectx_raw_ipv6) {
+  connectx(GSCTP_FAMILY_INET6, MH_RAW);
+}
 
 /* ------------------------------------------------------------------ */
 /* Failover                                                            */
@@ -373,6 +376,15 @@ Test(multihome, failover_udp_ipv6) {
 }
 Test(multihome, failover_peer_link_udp_ipv4) {
   failover(GSCTP_FAMILY_INET, GSCTP_TRANSPORT_UDP, TN_B);
+}
+Test(multihome, failover_peer_link_udp_ipv6) {
+  failover(GSCTP_FAMILY_INET6, GSCTP_TRANSPORT_UDP, TN_B);
+}
+Test(multihome, failover_peer_link_raw_ipv4) {
+  failover(GSCTP_FAMILY_INET, MH_RAW, TN_B);
+}
+Test(multihome, failover_peer_link_raw_ipv6) {
+  failover(GSCTP_FAMILY_INET6, MH_RAW, TN_B);
 }
 Test(multihome, failover_raw_ipv4) {
   failover(GSCTP_FAMILY_INET, MH_RAW, TN_A);
@@ -491,6 +503,9 @@ Test(multihome, primary_udp_ipv6) {
 Test(multihome, primary_raw_ipv4) {
   primary(GSCTP_FAMILY_INET, MH_RAW);
 }
+Test(multihome, primary_raw_ipv6) {
+  primary(GSCTP_FAMILY_INET6, MH_RAW);
+}
 
 /* ------------------------------------------------------------------ */
 /* sctp_peer_addr_params hbinterval changes the heartbeat rate          */
@@ -555,6 +570,12 @@ Test(multihome, hbinterval_udp_ipv4) {
 }
 Test(multihome, hbinterval_raw_ipv4) {
   hbinterval(GSCTP_FAMILY_INET, MH_RAW);
+}
+Test(multihome, hbinterval_udp_ipv6) {
+  hbinterval(GSCTP_FAMILY_INET6, GSCTP_TRANSPORT_UDP);
+}
+Test(multihome, hbinterval_raw_ipv6) {
+  hbinterval(GSCTP_FAMILY_INET6, MH_RAW);
 }
 
 /* ------------------------------------------------------------------ */
