@@ -132,7 +132,19 @@ typedef struct gsctp_sockimpl {
   int dsend_valid;
   uint32_t dsend_assoc;
   gsctp_sndrcvinfo dsend;
+  /* Threads inside usrsctp_sendv, one record each on its own stack
+   * (mu).  A send can block there for ever (a peer that stops
+   * acknowledging), and only the end of its association wakes it:
+   * close aborts the associations of the sends still inside after a
+   * grace period (sock.c, wake_blocked_sends). */
+  struct gsctp_sending *sending;
 } gsctp_sockimpl;
+
+/* One send inside usrsctp_sendv (sock.c). */
+struct gsctp_sending {
+  struct gsctp_sending *next;
+  uint32_t assoc_id; /* the association it sends on */
+};
 
 enum {
   GSCTP_ACTIVE_KIND_FALSE = 0,
