@@ -134,9 +134,8 @@ typedef struct gsctp_sockimpl {
   gsctp_sndrcvinfo dsend;
   /* Threads inside usrsctp_sendv, one record each on its own stack
    * (mu).  A send can block there for ever (a peer that stops
-   * acknowledging), and only the end of its association wakes it:
-   * close aborts the associations of the sends still inside after a
-   * grace period (sock.c, wake_blocked_sends). */
+   * acknowledging); close wakes the sends still inside after a grace
+   * period (sock.c, wake_blocked_sends). */
   struct gsctp_sending *sending;
 } gsctp_sockimpl;
 
@@ -144,6 +143,7 @@ typedef struct gsctp_sockimpl {
 struct gsctp_sending {
   struct gsctp_sending *next;
   uint32_t assoc_id; /* the association it sends on */
+  size_t datalen;    /* the size of its message */
 };
 
 enum {

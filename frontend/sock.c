@@ -24,12 +24,15 @@
  * Close and blocked sends.  A send can block inside usrsctp_sendv (in
  * usrsctp's sbwait(), a pthread_cond_wait without a timeout; usrsctp
  * 0.9.5 has no SO_SNDTIMEO) for as long as the peer does not acknowledge.
- * Only a SACK that frees space, or the end of the association
- * (sctp_free_assoc sets the waiter's error and wakes the send buffer),
- * makes it return.  So close gives the sends inside usrsctp_sendv a grace
- * period to finish and then aborts the associations of those still
- * waiting; they return GSCTP_ECLOSED, as a gen_sctp send whose port
- * closes (docs/known-issues.md).
+ * It returns only when the send buffer is signalled and then finds room,
+ * an error, or its association going away.  So close gives the sends
+ * inside usrsctp_sendv a grace period to finish, then wakes those still
+ * waiting: on a one-to-one socket without ending the association (a
+ * larger send buffer, then usrsctp_shutdown(SHUT_WR), which signals it
+ * and refuses the message), otherwise by aborting their associations
+ * (sctp_free_assoc sets the waiter's error and signals it).  They return
+ * GSCTP_ECLOSED, as a gen_sctp send whose port closes
+ * (docs/known-issues.md).
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -59,7 +62,10 @@
  * associations to wake them (a send that is not blocked takes far less;
  * an RTT of a few hundred ms still frees space in time). */
 #define SEND_CLOSE_GRACE_MS 500
-/* How long close then waits for the woken sends to leave usrsctp. */
+/* How long close then waits for the woken sends to leave usrsctp: after
+ * the graceful wake of a one-to-one socket (they leave at once, or keep
+ * waiting for a chunk slot), and after an abort. */
+#define SEND_WAKE_WAIT_MS 200
 #define SEND_CLOSE_WAIT_MS 1000
 /* Poll interval of the linger wait (the upcall cannot wake a closed
  * socket's waiters: its handle is gone from the table). */
@@ -246,10 +252,12 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
 }
 
-/* gsctp_so_enter() for a send on |assoc_id| that also lists the send (in
- * |rec|, on the caller's stack) in s->sending for close to find. */
+/* gsctp_so_enter() for a send of |datalen| bytes on |assoc_id| that also
+ * lists the send (in |rec|, on the caller's stack) in s->sending for
+ * close to find. */
 static int send_enter(gsctp_sockimpl *s, struct socket **pso,
-                      struct gsctp_sending *rec, uint32_t assoc_id) {
+                      struct gsctp_sending *rec, uint32_t assoc_id,
+                      size_t datalen) {
   pthread_mutex_lock(&s->mu);
   if (s->closed || s->so == NULL) {
     pthread_mutex_unlock(&s->mu);
@@ -258,6 +266,7 @@ static int send_enter(gsctp_sockimpl *s, struct socket **pso,
   s->users++;
   *pso = s->so;
   rec->assoc_id = assoc_id;
+  rec->datalen = datalen;
   rec->next = s->sending;
   s->sending = rec;
   pthread_mutex_unlock(&s->mu);
@@ -1961,12 +1970,44 @@ static int wait_sends_left_locked(gsctp_sockimpl *s, int ms) {
 }
 
 /*
+ * Wakes the sends of one-to-one socket |so| blocked inside usrsctp_sendv
+ * without ending the association (s->mu held, dropped inside): the send
+ * buffer grows so that their messages fit, and usrsctp_shutdown(SHUT_WR)
+ * signals the buffer (socantsendmore) and puts the association in
+ * SHUTDOWN-PENDING, so a woken send finds room and is refused (EPIPE).
+ * The association then shuts down gracefully with the data it had
+ * queued.  A send that waits for a chunk slot rather than for space
+ * (usrsctp's sctp_max_chunks_on_queue) waits on; the caller aborts.
+ */
+static void wake_stream_sends_locked(gsctp_sockimpl *s, struct socket *so) {
+  struct gsctp_sending *r;
+  size_t most = 0;
+  int cur = 0;
+  socklen_t len = sizeof(cur);
+
+  for (r = s->sending; r != NULL; r = r->next) {
+    if (r->datalen > most) {
+      most = r->datalen;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0) {
+    long want = 2L * cur + (long)most + 65536;
+    int v = want > (1L << 30) ? (1 << 30) : (int)want;
+
+    (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+  }
+  (void)usrsctp_shutdown(so, SHUT_WR);
+  pthread_mutex_lock(&s->mu);
+  (void)wait_sends_left_locked(s, SEND_WAKE_WAIT_MS);
+}
+
+/*
  * Wakes the sends still blocked inside usrsctp_sendv of closed socket
- * |s| (|so| held by the caller) by aborting their associations after
- * SEND_CLOSE_GRACE_MS: with usrsctp 0.9.5 nothing else wakes a send
- * whose peer stopped acknowledging (see the top of this file).  Aborts
- * only associations that have a blocked send; the others shut down
- * gracefully at usrsctp_close.
+ * |s| (|so| held by the caller) after SEND_CLOSE_GRACE_MS (see the top of
+ * this file): on a one-to-one socket gracefully if it can, else by
+ * aborting the associations that have a blocked send.  The other
+ * associations shut down gracefully at usrsctp_close.
  */
 static void wake_blocked_sends(gsctp_sockimpl *s, struct socket *so) {
   int round;
@@ -1975,6 +2016,9 @@ static void wake_blocked_sends(gsctp_sockimpl *s, struct socket *so) {
   if (!wait_sends_left_locked(s, SEND_CLOSE_GRACE_MS)) {
     pthread_mutex_unlock(&s->mu);
     return;
+  }
+  if (s->type == GSCTP_TYPE_STREAM) {
+    wake_stream_sends_locked(s, so);
   }
   /* Bounded: no new send can start on a closed socket. */
   for (round = 0; round < 2 && s->sending != NULL; ++round) {
@@ -2862,7 +2906,7 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
     return gsctp_detail(GSCTP_EMSGSIZE, "%zu bytes is over the %d-byte limit",
                         datalen, MAX_MESSAGE);
   }
-  rv = send_enter(s, &so, &rec, (uint32_t)sri->assoc_id);
+  rv = send_enter(s, &so, &rec, (uint32_t)sri->assoc_id, datalen);
   if (rv != 0) {
     return rv;
   }
@@ -2883,9 +2927,8 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
                     SCTP_SENDV_SPA, 0);
   e = errno;
   if (send_leave(s, &rec, n >= 0 ? (ssize_t)datalen : -1) && n < 0) {
-    /* Closed while the send waited (close aborted the association to
-     * wake it): the message was not queued, as when a gen_sctp port
-     * closes under a blocked send. */
+    /* Closed while the send waited (close woke it): the message was not
+     * queued, as when a gen_sctp port closes under a blocked send. */
     return gsctp_detail(GSCTP_ECLOSED, "the socket was closed during the send");
   }
   if (n < 0) {

@@ -56,6 +56,7 @@ TestSuite(close, .init = setup, .fini = teardown, .timeout = 120);
 struct sender {
   gsctp_sock sock;
   uint32_t assoc;
+  size_t msglen;      /* MSGLEN or less */
   atomic_int sent;    /* messages whose send returned 0 */
   atomic_int done;    /* the loop ended */
   atomic_llong t_end; /* ts_now_ms() when it ended */
@@ -70,7 +71,7 @@ static int send_until_error(void *arg) {
   memset(msg, 0x5a, sizeof(msg));
   s->rc = 0;
   for (i = 0; i < MAX_MSGS; ++i) {
-    s->rc = gsctp_send(s->sock, s->assoc, 0, msg, sizeof(msg));
+    s->rc = gsctp_send(s->sock, s->assoc, 0, msg, s->msglen);
     if (s->rc != 0) {
       break;
     }
@@ -112,10 +113,11 @@ static void wait_blocked(struct sender *s, int quiet_ms, int max_ms) {
  * Starts a sender on |cli| (association |assoc|), waits until it blocks
  * (the caller has made the peer stop acknowledging), closes |cli| from
  * this thread and checks that close returns and that the send returns
- * GSCTP_ECLOSED, both within TS_WAIT_MS.
+ * GSCTP_ECLOSED, both within TS_WAIT_MS.  Returns how many messages were
+ * sent (queued) before.
  */
-static void close_wakes_blocked_send(gsctp_sock cli, uint32_t assoc,
-                                     const char *what) {
+static int close_wakes_blocked_send_len(gsctp_sock cli, uint32_t assoc,
+                                        size_t msglen, const char *what) {
   struct sender s;
   ts_thread th;
   gsctp_item it;
@@ -125,6 +127,7 @@ static void close_wakes_blocked_send(gsctp_sock cli, uint32_t assoc,
   memset(&s, 0, sizeof(s));
   s.sock = cli;
   s.assoc = assoc;
+  s.msglen = msglen;
   atomic_init(&s.sent, 0);
   atomic_init(&s.done, 0);
   atomic_init(&s.t_end, 0);
@@ -149,6 +152,45 @@ static void close_wakes_blocked_send(gsctp_sock cli, uint32_t assoc,
   cr_assert_eq(gsctp_send(cli, assoc, 0, "x", 1), GSCTP_ECLOSED);
   cr_assert_eq(gsctp_recv(cli, 0, &it), GSCTP_ECLOSED);
   cr_assert_eq(gsctp_close(cli), 0);
+  return atomic_load(&s.sent);
+}
+
+static int close_wakes_blocked_send(gsctp_sock cli, uint32_t assoc,
+                                    const char *what) {
+  return close_wakes_blocked_send_len(cli, assoc, MSGLEN, what);
+}
+
+/*
+ * The peer |srv| of a one-to-one socket closed with a blocked send, once
+ * packets flow again: the |sent| messages queued before arrive (the
+ * blocked one does not), then the graceful shutdown; the association was
+ * not aborted.
+ */
+static void expect_graceful_end(gsctp_sock srv, int sent, const char *what) {
+  gsctp_item it;
+  int i, rc;
+
+  for (i = 0; i < sent; ++i) {
+    rc = ts_recv_next(srv, TS_WAIT_MS, &it);
+    cr_assert_eq(rc, 0, "%s: message %d of %d: %s", what, i, sent,
+                 gsctp_err_name(rc));
+    cr_assert(!it.is_event, "%s: an event (type %d) before message %d of %d",
+              what, it.event.type, i, sent);
+    cr_assert_eq(it.datalen, (size_t)MSGLEN);
+    gsctp_item_free(&it);
+  }
+  rc = ts_recv_next(srv, TS_WAIT_MS, &it);
+  cr_assert_eq(rc, 0, "%s: after the data: %s", what, gsctp_err_name(rc));
+  cr_assert(it.is_event && it.event.type == GSCTP_EV_SHUTDOWN,
+            "%s: after the data, not a shutdown event (data %d, type %d)", what,
+            !it.is_event, it.event.type);
+  gsctp_item_free(&it);
+  rc = ts_recv_event(srv, GSCTP_EV_ASSOC_CHANGE, -1, TS_WAIT_MS, &it, NULL);
+  cr_assert_eq(rc, 0, "%s: %s", what, gsctp_err_name(rc));
+  cr_assert_eq(it.event.u.assoc_change.state, GSCTP_SHUTDOWN_COMP,
+               "%s: the association ended with %s", what,
+               gsctp_assoc_change_state_name(it.event.u.assoc_change.state));
+  gsctp_item_free(&it);
 }
 
 static gsctp_opt linger_opt(int onoff, int seconds) {
@@ -201,20 +243,44 @@ static void link_pair(ts_pair *p, int type, const gsctp_opt *extra,
 
 static void conn_case(int type, const char *what) {
   ts_pair p;
+  int sent;
 
   link_pair(&p, type, NULL, 0);
   link_loss(1.0, 0);
-  close_wakes_blocked_send(p.cli, p.cli_up.assoc_id, what);
+  sent = close_wakes_blocked_send(p.cli, p.cli_up.assoc_id, what);
   gsctp_link_set_impairment(link_, NULL);
+  if (type == GSCTP_TYPE_STREAM) {
+    expect_graceful_end(p.srv, sent, what);
+  }
   close_abort(p.srv);
 }
 
+/* One-to-many: the association of the blocked send is aborted (its ABORT
+ * is lost here; the unread-peer test below sees it arrive). */
 Test(close, wakes_blocked_send_seqpacket_conn) {
   conn_case(GSCTP_TYPE_SEQPACKET, "one-to-many over conn");
 }
 
+/* One-to-one: the send is woken without ending the association, which
+ * delivers its queued data and shuts down gracefully once the link
+ * works again. */
 Test(close, wakes_blocked_send_stream_conn) {
   conn_case(GSCTP_TYPE_STREAM, "one-to-one over conn");
+}
+
+/* Small messages on a one-to-one socket: the send blocks on usrsctp's
+ * limit of queued chunks (sctp_max_chunks_on_queue, 512) before the
+ * buffer is full, so a larger buffer does not let it go on; close then
+ * aborts the association to wake it. */
+Test(close, wakes_send_blocked_on_chunk_limit) {
+  ts_pair p;
+
+  link_pair(&p, GSCTP_TYPE_STREAM, NULL, 0);
+  link_loss(1.0, 0);
+  close_wakes_blocked_send_len(p.cli, p.cli_up.assoc_id, 64,
+                               "one-to-one, 64-byte messages");
+  gsctp_link_set_impairment(link_, NULL);
+  close_abort(p.srv);
 }
 
 /* The peer reads nothing but acknowledges (a closed receive window): the
@@ -304,7 +370,7 @@ static void udp_case(int type, const char *what) {
   gsctp_assoc_change up = gsctp_assoc_change_default();
   struct reflector r;
   gsctp_sock srv, cli;
-  int rc;
+  int rc, sent;
 
   reflector_start(&r);
   srv = ts_open_server(GSCTP_FAMILY_INET, NULL, &q, 1);
@@ -316,7 +382,11 @@ static void udp_case(int type, const char *what) {
   cr_assert_eq(up.state, GSCTP_COMM_UP);
   (void)ts_expect_assoc_change(srv, GSCTP_COMM_UP, 0);
   atomic_store(&r.drop, 1);
-  close_wakes_blocked_send(cli, up.assoc_id, what);
+  sent = close_wakes_blocked_send(cli, up.assoc_id, what);
+  atomic_store(&r.drop, 0);
+  if (type == GSCTP_TYPE_STREAM) {
+    expect_graceful_end(srv, sent, what);
+  }
   close_abort(srv);
   reflector_stop(&r);
 }
