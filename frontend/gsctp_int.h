@@ -137,6 +137,9 @@ typedef struct gsctp_sockimpl {
    * acknowledging); close wakes the sends still inside after a grace
    * period (sock.c, wake_blocked_sends). */
   struct gsctp_sending *sending;
+  /* Made by gsctp_peeloff (mu): Linux's close does not linger on one
+   * (a peeled-off socket is not TCP-style there). */
+  int peeled;
 } gsctp_sockimpl;
 
 /* One send inside usrsctp_sendv (sock.c). */

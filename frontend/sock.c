@@ -1922,21 +1922,21 @@ static int stream_assoc_alive(struct socket *so) {
 /*
  * linger {true, T > 0} on a one-to-one socket: start the graceful
  * shutdown now and wait up to T seconds for the association to end, as
- * Linux's close does (sctp_close waits on TCP-style sockets only; a
- * one-to-many close never waits).  usrsctp's own close never waits, with
- * or without SO_LINGER: usrsctp_close frees the socket at once and the
- * shutdown runs on in the background.  With data or events unread,
+ * Linux's close does (sctp_close waits on TCP-style sockets only: a
+ * one-to-many or a peeled-off socket's close never waits).  usrsctp's own close
+ * never waits, with or without SO_LINGER: usrsctp_close frees the socket at
+ * once and the shutdown runs on in the background.  With data or events unread,
  * usrsctp_close aborts instead (as Linux), so there is nothing to wait
  * for.  |so| is held (s->users) by the caller.
  */
-static void linger_wait(gsctp_sockimpl *s, struct socket *so) {
+static void linger_wait(gsctp_sockimpl *s, struct socket *so, int peeled) {
   struct linger l;
   socklen_t len = sizeof(l);
   struct timespec dl;
   int alive = 1;
 
   memset(&l, 0, sizeof(l));
-  if (s->type != GSCTP_TYPE_STREAM ||
+  if (s->type != GSCTP_TYPE_STREAM || peeled ||
       usrsctp_getsockopt(so, SOL_SOCKET, SO_LINGER, &l, &len) != 0 ||
       !l.l_onoff || l.l_linger <= 0 || !stream_assoc_alive(so) ||
       (usrsctp_get_events(so) & SCTP_EVENT_READ) != 0 ||
@@ -2052,6 +2052,7 @@ static void wake_blocked_sends(gsctp_sockimpl *s, struct socket *so) {
 
 static int close_impl(gsctp_sockimpl *s) {
   struct socket *so = NULL;
+  int peeled = 0;
   size_t slot = s->handle & SLOT_MASK;
 
   pthread_mutex_lock(&g_tab_mu);
@@ -2075,10 +2076,11 @@ static int close_impl(gsctp_sockimpl *s) {
       s->users++;
       so = s->so;
     }
+    peeled = s->peeled;
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
-    linger_wait(s, so);
+    linger_wait(s, so, peeled);
     wake_blocked_sends(s, so);
     gsctp_so_leave(s);
   }
@@ -2732,6 +2734,7 @@ int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
     *pnew = c->handle;
     /* Data already queued for the association moved with it. */
     pthread_mutex_lock(&c->mu);
+    c->peeled = 1;
     c->gen++;
     pthread_mutex_unlock(&c->mu);
   }

@@ -577,3 +577,30 @@ Test(close, unread_data_makes_stream_close_abort) {
   gsctp_link_set_impairment(link_, NULL);
   gsctp_close(p.srv);
 }
+
+/* A peeled-off socket is one-to-one, but Linux's close does not linger on
+ * it (the kernel makes it a UDP-high-bandwidth style socket, not
+ * TCP-style): neither does gsctp's. */
+Test(close, linger_peeled_off_does_not_wait) {
+  gsctp_opt lg = linger_opt(1, 10);
+  gsctp_opt q = ts_opt_quiet();
+  gsctp_ip ip = gsctp_ip_conn(link_);
+  gsctp_sock peeled;
+  ts_pair p;
+  int64_t t0, took;
+  int rc;
+
+  ts_pair_open(&p, GSCTP_FAMILY_CONN, &ip, &q, 1, &q, 1);
+  rc = gsctp_peeloff(p.srv, p.srv_up.assoc_id, &peeled);
+  cr_assert_eq(rc, 0, "peeloff: %s", gsctp_err_name(rc));
+  cr_assert_eq(gsctp_setopts(peeled, &lg, 1), 0);
+  link_loss(1.0, 0);
+  t0 = ts_now_ms();
+  cr_assert_eq(gsctp_close(peeled), 0);
+  took = ts_now_ms() - t0;
+  cr_assert_lt(took, 5000, "closing a peeled-off socket waited %lld ms",
+               (long long)took);
+  gsctp_link_set_impairment(link_, NULL);
+  close_abort(p.cli);
+  gsctp_close(p.srv);
+}

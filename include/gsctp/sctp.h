@@ -281,17 +281,20 @@ GSCTP_EXTERN int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts,
  * closed socket returns 0.
  *
  * A gsctp_send() blocked on a full send buffer returns GSCTP_ECLOSED
- * too: close gives sends in progress half a second to finish, then
- * aborts the associations of those still blocked (usrsctp 0.9.5 has no
- * other way to wake them), so close can take that long.  Those
- * associations end with an ABORT (the peer gets comm_lost); the others
- * shut down gracefully.
+ * too (its message is not sent): close gives sends in progress half a
+ * second to finish, so it can take that long, then wakes the rest.  On a
+ * one-to-one socket the association still shuts down gracefully with the
+ * data queued before; on a one-to-many socket (and on a one-to-one
+ * socket at usrsctp's limit of 512 queued chunks) the association of a
+ * blocked send is aborted, as usrsctp 0.9.5 offers no other way to wake
+ * the send: the peer gets comm_lost.  Other associations shut down
+ * gracefully.
  *
  * With linger {true, T > 0} a one-to-one socket waits (at most T
  * seconds) until its association has shut down gracefully, as on Linux;
- * with unread data or events it aborts instead, as Linux.  A one-to-many
- * socket does not wait (Linux waits on one-to-one sockets only).  linger
- * {true, 0} aborts every association.
+ * with unread data or events it aborts instead.  A one-to-many or a
+ * peeled-off socket does not wait (Linux waits on TCP-style sockets
+ * only).  linger {true, 0} aborts every association.
  *
  * Returns 0, or GSCTP_EBADARG for the handle 0.
  */
