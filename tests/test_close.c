@@ -403,10 +403,10 @@ Test(close, wakes_blocked_send_stream_udp) {
 /* linger {true, T}                                                     */
 /* ------------------------------------------------------------------ */
 
-/* With a one-way delay of 150 ms a graceful shutdown needs at least
- * SHUTDOWN and SHUTDOWN-ACK, 300 ms: a close that waits for it takes that
+/* With a one-way delay of 250 ms a graceful shutdown needs at least
+ * SHUTDOWN and SHUTDOWN-ACK, 500 ms: a close that waits for it takes that
  * long; without linger it returns sooner (the test after). */
-#define DELAY_MS 150
+#define DELAY_MS 250
 
 Test(close, linger_stream_waits_for_graceful_shutdown) {
   gsctp_opt lg = linger_opt(1, 10);
