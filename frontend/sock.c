@@ -1922,12 +1922,12 @@ static int stream_assoc_alive(struct socket *so) {
 /*
  * linger {true, T > 0} on a one-to-one socket: start the graceful
  * shutdown now and wait up to T seconds for the association to end, as
- * Linux's close does (sctp_close waits on TCP-style sockets only: a
- * one-to-many or a peeled-off socket's close never waits).  usrsctp's own close
- * never waits, with or without SO_LINGER: usrsctp_close frees the socket at
- * once and the shutdown runs on in the background.  With data or events unread,
- * usrsctp_close aborts instead (as Linux), so there is nothing to wait
- * for.  |so| is held (s->users) by the caller.
+ * Linux's close does (its sctp_close waits on TCP-style sockets only, so
+ * closing a one-to-many or a peeled-off socket never waits).  usrsctp's
+ * own close never waits, with or without SO_LINGER: usrsctp_close frees
+ * the socket at once and the shutdown runs on in the background.  With
+ * data or events unread usrsctp_close aborts instead, so there is nothing
+ * to wait for.  |so| is held (s->users) by the caller.
  */
 static void linger_wait(gsctp_sockimpl *s, struct socket *so, int peeled) {
   struct linger l;
