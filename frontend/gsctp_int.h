@@ -136,7 +136,22 @@ typedef struct gsctp_sockimpl {
   int dsend_valid;
   uint32_t dsend_assoc;
   gsctp_sndrcvinfo dsend;
+  /* Threads inside usrsctp_sendv, one record each on its own stack
+   * (mu).  A send can block there for ever (a peer that stops
+   * acknowledging); close wakes the sends still inside after a grace
+   * period (sock.c, wake_blocked_sends). */
+  struct gsctp_sending *sending;
+  /* Made by gsctp_peeloff (mu): Linux's close does not linger on one
+   * (a peeled-off socket is not TCP-style there). */
+  int peeled;
 } gsctp_sockimpl;
+
+/* One send inside usrsctp_sendv (sock.c). */
+struct gsctp_sending {
+  struct gsctp_sending *next;
+  uint32_t assoc_id; /* the association it sends on */
+  size_t datalen;    /* the size of its message */
+};
 
 enum {
   GSCTP_ACTIVE_KIND_FALSE = 0,

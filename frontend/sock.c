@@ -19,8 +19,20 @@
  * Locks: table lock -> s->mu, never the other way; s->mu is never held
  * while calling usrsctp (the upcall takes it from inside usrsctp).  A
  * thread inside usrsctp on s->so counts in s->users; close defers
- * usrsctp_close to the last such thread (e.g. a send blocked on a full
- * send buffer).
+ * usrsctp_close to the last such thread.
+ *
+ * Close and blocked sends.  A send can block inside usrsctp_sendv (in
+ * usrsctp's sbwait(), a pthread_cond_wait without a timeout; usrsctp
+ * 0.9.5 has no SO_SNDTIMEO) for as long as the peer does not acknowledge.
+ * It returns only when the send buffer is signalled and then finds room,
+ * an error, or its association going away.  So close gives the sends
+ * inside usrsctp_sendv a grace period to finish, then wakes those still
+ * waiting: on a one-to-one socket without ending the association (a
+ * larger send buffer, then usrsctp_shutdown(SHUT_WR), which signals it
+ * and refuses the message), otherwise by aborting their associations
+ * (sctp_free_assoc sets the waiter's error and signals it).  They return
+ * GSCTP_ECLOSED, as a gen_sctp send whose port closes
+ * (docs/known-issues.md).
  */
 #include <arpa/inet.h>
 #include <malloc.h>
@@ -48,6 +60,22 @@
 #define MAX_MESSAGE (1 << 30)
 /* Messages up to this size never need the send buffer grown. */
 #define SMALL_MESSAGE 65536
+/* How long close lets sends inside usrsctp finish before it aborts their
+ * associations to wake them (a send that is not blocked takes far less;
+ * an RTT of a few hundred ms still frees space in time). */
+#define SEND_CLOSE_GRACE_MS 500
+/* How long close then waits for the woken sends to leave usrsctp: after
+ * the graceful wake of a one-to-one socket (they leave at once, or keep
+ * waiting for a chunk slot), and after an abort. */
+#define SEND_WAKE_WAIT_MS 200
+#define SEND_CLOSE_WAIT_MS 1000
+/* Poll interval of the linger wait (the upcall cannot wake a closed
+ * socket's waiters: its handle is gone from the table). */
+#define LINGER_POLL_MS 20
+
+/* The data of a message with no data (eof, abort): usrsctp_sendv wants a
+ * pointer. */
+static const uint8_t empty_payload[1];
 
 /* ---- per-thread error detail ---- */
 
@@ -199,6 +227,16 @@ int gsctp_so_enter(gsctp_sockimpl *s, struct socket **pso) {
   return 0;
 }
 
+/* The usrsctp_close of a closed socket, by the last thread to leave it. */
+static void so_final_close(struct socket *so) {
+  usrsctp_set_upcall(so, NULL, NULL);
+  /* non_block_send made the socket non-blocking, and usrsctp's close
+   * ignores linger on a non-blocking socket: close the same way with and
+   * without it. */
+  (void)usrsctp_set_non_blocking(so, 0);
+  usrsctp_close(so);
+}
+
 void gsctp_so_leave(gsctp_sockimpl *s) {
   struct socket *so = NULL;
 
@@ -209,9 +247,69 @@ void gsctp_so_leave(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
-    (void)usrsctp_set_non_blocking(so, 0); /* see close_impl */
-    usrsctp_close(so);
+    so_final_close(so);
   }
+}
+
+/* gsctp_so_enter() for a send of |datalen| bytes on |assoc_id| that also
+ * lists the send (in |rec|, on the caller's stack) in s->sending for
+ * close to find. */
+static int send_enter(gsctp_sockimpl *s, struct socket **pso,
+                      struct gsctp_sending *rec, uint32_t assoc_id,
+                      size_t datalen) {
+  pthread_mutex_lock(&s->mu);
+  if (s->closed || s->so == NULL) {
+    pthread_mutex_unlock(&s->mu);
+    return GSCTP_ECLOSED;
+  }
+  s->users++;
+  *pso = s->so;
+  rec->assoc_id = assoc_id;
+  rec->datalen = datalen;
+  rec->next = s->sending;
+  s->sending = rec;
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
+/* gsctp_so_leave() for send_enter(); counts |sent| bytes (< 0: the send
+ * failed) in the socket's statistics.  Returns nonzero if the socket was
+ * closed meanwhile. */
+static int send_leave(gsctp_sockimpl *s, struct gsctp_sending *rec,
+                      ssize_t sent) {
+  struct gsctp_sending **pp;
+  struct socket *so = NULL;
+  int closed;
+
+  pthread_mutex_lock(&s->mu);
+  for (pp = &s->sending; *pp != NULL; pp = &(*pp)->next) {
+    if (*pp == rec) {
+      *pp = rec->next;
+      break;
+    }
+  }
+  if (sent >= 0) {
+    s->stat.send_cnt++;
+    s->stat.send_oct += (uint64_t)sent;
+    if ((uint64_t)sent > s->stat.send_max) {
+      s->stat.send_max = (uint64_t)sent;
+    }
+  }
+  closed = s->closed;
+  if (closed) {
+    pthread_cond_broadcast(&s->cv); /* close waits for sends to leave */
+    if (--s->users == 0) {
+      so = s->so;
+      s->so = NULL;
+    }
+  } else {
+    s->users--;
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (so != NULL) {
+    so_final_close(so);
+  }
+  return closed;
 }
 
 /* ---- upcall ---- */
@@ -1943,8 +2041,153 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   return 0;
 }
 
+/* Nonzero while the one association of one-to-one socket |so| exists
+ * and is not closed. */
+static int stream_assoc_alive(struct socket *so) {
+  struct sctp_status st;
+  socklen_t len = sizeof(st);
+
+  memset(&st, 0, sizeof(st));
+  if (usrsctp_getsockopt(so, IPPROTO_SCTP, SCTP_STATUS, &st, &len) != 0) {
+    return 0;
+  }
+  return st.sstat_state != SCTP_CLOSED;
+}
+
+/*
+ * linger {true, T > 0} on a one-to-one socket: start the graceful
+ * shutdown now and wait up to T seconds for the association to end, as
+ * Linux's close does (its sctp_close waits on TCP-style sockets only, so
+ * closing a one-to-many or a peeled-off socket never waits).  usrsctp's
+ * own close never waits, with or without SO_LINGER: usrsctp_close frees
+ * the socket at once and the shutdown runs on in the background.  With
+ * data or events unread usrsctp_close aborts instead, so there is nothing
+ * to wait for.  |so| is held (s->users) by the caller.
+ */
+static void linger_wait(gsctp_sockimpl *s, struct socket *so, int peeled) {
+  struct linger l;
+  socklen_t len = sizeof(l);
+  struct timespec dl;
+  int alive = 1;
+
+  memset(&l, 0, sizeof(l));
+  if (s->type != GSCTP_TYPE_STREAM || peeled ||
+      usrsctp_getsockopt(so, SOL_SOCKET, SO_LINGER, &l, &len) != 0 ||
+      !l.l_onoff || l.l_linger <= 0 || !stream_assoc_alive(so) ||
+      (usrsctp_get_events(so) & SCTP_EVENT_READ) != 0 ||
+      usrsctp_shutdown(so, SHUT_WR) != 0) {
+    return;
+  }
+  gsctp_deadline_after(&dl, l.l_linger > 86400 ? 86400000 : l.l_linger * 1000);
+  pthread_mutex_lock(&s->mu);
+  while (alive && !deadline_passed(&dl)) {
+    struct timespec slice;
+
+    gsctp_deadline_after(&slice, LINGER_POLL_MS);
+    (void)pthread_cond_timedwait(&s->cv, &s->mu, &slice);
+    pthread_mutex_unlock(&s->mu);
+    alive = stream_assoc_alive(so);
+    pthread_mutex_lock(&s->mu);
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+/* Waits (s->mu held) until no send is inside usrsctp_sendv or |ms| pass;
+ * returns nonzero if one still is. */
+static int wait_sends_left_locked(gsctp_sockimpl *s, int ms) {
+  struct timespec dl;
+
+  gsctp_deadline_after(&dl, ms);
+  while (s->sending != NULL &&
+         pthread_cond_timedwait(&s->cv, &s->mu, &dl) != ETIMEDOUT) {
+  }
+  return s->sending != NULL;
+}
+
+/*
+ * Wakes the sends of one-to-one socket |so| blocked inside usrsctp_sendv
+ * without ending the association (s->mu held, dropped inside): the send
+ * buffer grows so that their messages fit, and usrsctp_shutdown(SHUT_WR)
+ * signals the buffer (socantsendmore) and puts the association in
+ * SHUTDOWN-PENDING, so a woken send finds room and is refused (EPIPE).
+ * The association then shuts down gracefully with the data it had
+ * queued.  A send that waits for a chunk slot rather than for space
+ * (usrsctp's sctp_max_chunks_on_queue) waits on; the caller aborts.
+ */
+static void wake_stream_sends_locked(gsctp_sockimpl *s, struct socket *so) {
+  struct gsctp_sending *r;
+  size_t most = 0;
+  int cur = 0;
+  socklen_t len = sizeof(cur);
+
+  for (r = s->sending; r != NULL; r = r->next) {
+    if (r->datalen > most) {
+      most = r->datalen;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &cur, &len) == 0) {
+    long want = 2L * cur + (long)most + 65536;
+    int v = want > (1L << 30) ? (1 << 30) : (int)want;
+
+    (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+  }
+  (void)usrsctp_shutdown(so, SHUT_WR);
+  pthread_mutex_lock(&s->mu);
+  (void)wait_sends_left_locked(s, SEND_WAKE_WAIT_MS);
+}
+
+/*
+ * Wakes the sends still blocked inside usrsctp_sendv of closed socket
+ * |s| (|so| held by the caller) after SEND_CLOSE_GRACE_MS (see the top of
+ * this file): on a one-to-one socket gracefully if it can, else by
+ * aborting the associations that have a blocked send.  The other
+ * associations shut down gracefully at usrsctp_close.
+ */
+static void wake_blocked_sends(gsctp_sockimpl *s, struct socket *so) {
+  int round;
+
+  pthread_mutex_lock(&s->mu);
+  if (!wait_sends_left_locked(s, SEND_CLOSE_GRACE_MS)) {
+    pthread_mutex_unlock(&s->mu);
+    return;
+  }
+  if (s->type == GSCTP_TYPE_STREAM) {
+    wake_stream_sends_locked(s, so);
+  }
+  /* Bounded: no new send can start on a closed socket. */
+  for (round = 0; round < 2 && s->sending != NULL; ++round) {
+    uint32_t ids[16];
+    struct gsctp_sending *r;
+    size_t n = 0, i;
+
+    for (r = s->sending; r != NULL && n < 16; r = r->next) {
+      for (i = 0; i < n && ids[i] != r->assoc_id; ++i) {
+      }
+      if (i == n) {
+        ids[n++] = r->assoc_id;
+      }
+    }
+    pthread_mutex_unlock(&s->mu);
+    for (i = 0; i < n; ++i) {
+      struct sctp_sendv_spa spa;
+
+      memset(&spa, 0, sizeof(spa));
+      spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
+      spa.sendv_sndinfo.snd_flags = SCTP_ABORT;
+      spa.sendv_sndinfo.snd_assoc_id = (sctp_assoc_t)ids[i];
+      (void)usrsctp_sendv(so, empty_payload, 0, NULL, 0, &spa, sizeof(spa),
+                          SCTP_SENDV_SPA, 0);
+    }
+    pthread_mutex_lock(&s->mu);
+    (void)wait_sends_left_locked(s, SEND_CLOSE_WAIT_MS);
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
 static int close_impl(gsctp_sockimpl *s) {
   struct socket *so = NULL;
+  int peeled = 0;
   size_t slot = s->handle & SLOT_MASK;
 
   pthread_mutex_lock(&g_tab_mu);
@@ -1958,23 +2201,24 @@ static int close_impl(gsctp_sockimpl *s) {
   }
   pthread_mutex_unlock(&g_tab_mu);
 
+  /* Closed from here on: every other call gives GSCTP_ECLOSED.  This
+   * thread holds s->so (s->users) for the work below; the last thread to
+   * leave usrsctp closes it. */
   pthread_mutex_lock(&s->mu);
   if (!s->closed) {
     s->closed = 1;
     pthread_cond_broadcast(&s->cv);
-    if (s->users == 0) {
+    if (s->so != NULL) {
+      s->users++;
       so = s->so;
-      s->so = NULL;
     }
+    peeled = s->peeled;
   }
   pthread_mutex_unlock(&s->mu);
   if (so != NULL) {
-    usrsctp_set_upcall(so, NULL, NULL);
-    /* non_block_send made the socket non-blocking, and usrsctp's close
-     * ignores linger on a non-blocking socket: close the same way with
-     * and without it. */
-    (void)usrsctp_set_non_blocking(so, 0);
-    usrsctp_close(so);
+    linger_wait(s, so, peeled);
+    wake_blocked_sends(s, so);
+    gsctp_so_leave(s);
   }
   return 0;
 }
@@ -2636,6 +2880,7 @@ int gsctp_peeloff(gsctp_sock sock, uint32_t assoc_id, gsctp_sock *pnew) {
     *pnew = c->handle;
     /* Data already queued for the association moved with it. */
     pthread_mutex_lock(&c->mu);
+    c->peeled = 1;
     c->gen++;
     pthread_mutex_unlock(&c->mu);
   }
@@ -2772,13 +3017,13 @@ static int default_send_cached(gsctp_sockimpl *s, uint32_t assoc_id,
   return 0;
 }
 
-static const uint8_t empty_payload[1];
-
 static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
                    const void *data, size_t datalen) {
   struct sctp_sendv_spa spa;
+  struct gsctp_sending rec;
   struct socket *so;
-  int rv;
+  ssize_t n;
+  int rv, e;
 
   memset(&spa, 0, sizeof(spa));
   spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
@@ -2810,7 +3055,7 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
     return gsctp_detail(GSCTP_EMSGSIZE, "%zu bytes is over the %d-byte limit",
                         datalen, MAX_MESSAGE);
   }
-  rv = gsctp_so_enter(s, &so);
+  rv = send_enter(s, &so, &rec, (uint32_t)sri->assoc_id, datalen);
   if (rv != 0) {
     return rv;
   }
@@ -2827,24 +3072,21 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
       (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
     }
   }
-  if (usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
-                    SCTP_SENDV_SPA, 0) >= 0) {
-    pthread_mutex_lock(&s->mu);
-    s->stat.send_cnt++;
-    s->stat.send_oct += datalen;
-    if (datalen > s->stat.send_max) {
-      s->stat.send_max = datalen;
-    }
-    pthread_mutex_unlock(&s->mu);
-  } else {
-    int e = errno;
+  n = usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
+                    SCTP_SENDV_SPA, 0);
+  e = errno;
+  if (send_leave(s, &rec, n >= 0 ? (ssize_t)datalen : -1) && n < 0) {
+    /* Closed while the send waited (close woke it): the message was not
+     * queued, as when a gen_sctp port closes under a blocked send. */
+    return gsctp_detail(GSCTP_ECLOSED, "the socket was closed during the send");
+  }
+  if (n < 0) {
     /* usrsctp says ENOENT for an unknown or finished association where
      * Linux (and so OTP) says EPIPE. */
     rv = (e == ENOENT || e == ENOTCONN || e == ECONNRESET)
            ? GSCTP_EPIPE
            : gsctp_err_from_errno(e);
   }
-  gsctp_so_leave(s);
   return rv;
 }
 

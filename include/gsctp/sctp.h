@@ -280,6 +280,22 @@ GSCTP_EXTERN int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts,
  * gsctp_recv() or gsctp_connect() on it returns GSCTP_ECLOSED.  Closing a
  * closed socket returns 0.
  *
+ * A gsctp_send() blocked on a full send buffer returns GSCTP_ECLOSED
+ * too (its message is not sent): close gives sends in progress half a
+ * second to finish, so it can take that long, then wakes the rest.  On a
+ * one-to-one socket the association still shuts down gracefully with the
+ * data queued before; on a one-to-many socket (and on a one-to-one
+ * socket at usrsctp's limit of 512 queued chunks) the association of a
+ * blocked send is aborted, as usrsctp 0.9.5 offers no other way to wake
+ * the send: the peer gets comm_lost.  Other associations shut down
+ * gracefully.
+ *
+ * With linger {true, T > 0} a one-to-one socket waits (at most T
+ * seconds) until its association has shut down gracefully, as on Linux;
+ * with unread data or events it aborts instead.  A one-to-many or a
+ * peeled-off socket does not wait (Linux waits on TCP-style sockets
+ * only).  linger {true, 0} aborts every association.
+ *
  * Returns 0, or GSCTP_EBADARG for the handle 0.
  */
 GSCTP_EXTERN int gsctp_close(gsctp_sock sock);
@@ -392,7 +408,9 @@ GSCTP_EXTERN int gsctp_connectx_init_addrs(gsctp_sock sock,
  * GSCTP_EPIPE: no such association (unknown, or finished).
  * GSCTP_EMSGSIZE: larger than the stack can queue at all.
  * GSCTP_EAGAIN: the send buffer is full and non_block_send is set.
- * GSCTP_ECLOSED, or an errno code from usrsctp.
+ * GSCTP_ECLOSED: |sock| is closed, or was closed while the send waited
+ *   for buffer space (the message was not queued; see gsctp_close()).
+ * Or an errno code from usrsctp.
  */
 GSCTP_EXTERN int gsctp_send(gsctp_sock sock, uint32_t assoc_id, int stream,
                             const void *data, size_t datalen);
