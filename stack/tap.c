@@ -32,6 +32,8 @@
 #include "tap.h"
 
 #define SNAPLEN 65535
+/* The live capture's kernel ring (see live_start_locked). */
+#define LIVE_RING_BYTES (64 * 1024 * 1024)
 #define MAX_LINKS 4096
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -246,6 +248,10 @@ static int live_start_locked(int port) {
   pcap_set_snaplen(p, SNAPLEN);
   pcap_set_timeout(p, 100);
   pcap_set_immediate_mode(p, 1);
+  /* In immediate mode libpcap's ring has one snaplen-sized slot per
+   * packet: its default 2 MB holds only about 30 packets, and a burst
+   * larger than that while this thread waits for the CPU was lost. */
+  pcap_set_buffer_size(p, LIVE_RING_BYTES);
   rv = pcap_activate(p);
   if (rv == PCAP_ERROR_PERM_DENIED) {
     pcap_close(p);
