@@ -2774,49 +2774,11 @@ static int default_send_cached(gsctp_sockimpl *s, uint32_t assoc_id,
 
 static const uint8_t empty_payload[1];
 
-/*
- * udp_conn: the packets usrsctp sends inside one usrsctp_sendv of at
- * least this many bytes (more than one packet) leave batched
- * (gsctp_udplink_app_begin).
- */
-#define BATCH_MESSAGE 2048
-/* usrsctp's read-only SCTP_GET_SNDBUF_USE (not in usrsctp.h). */
-#define GET_SNDBUF_USE 0x00001101
-struct sndbuf_use {
-  sctp_assoc_t assoc_id;
-  uint32_t total_sndbuf; /* bytes queued on the association */
-  uint32_t total_recv_buf;
-};
-
-/*
- * Whether the association's send buffer has room for |datalen| more
- * bytes, so that usrsctp_sendv does not block the caller (sbwait) while
- * its packets wait in the batch.  0 when unsure.
- */
-static int send_has_room(struct socket *so, uint32_t assoc_id, size_t datalen) {
-  struct sndbuf_use u;
-  int lim = 0;
-  socklen_t len = sizeof(lim);
-
-  if (usrsctp_getsockopt(so, SOL_SOCKET, SO_SNDBUF, &lim, &len) != 0 ||
-      lim <= 0) {
-    return 0;
-  }
-  memset(&u, 0, sizeof(u));
-  u.assoc_id = (sctp_assoc_t)assoc_id;
-  len = sizeof(u);
-  if (usrsctp_getsockopt(so, IPPROTO_SCTP, GET_SNDBUF_USE, &u, &len) != 0) {
-    return 0;
-  }
-  return (uint64_t)u.total_sndbuf + datalen <= (uint64_t)lim;
-}
-
 static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
                    const void *data, size_t datalen) {
   struct sctp_sendv_spa spa;
   struct socket *so;
-  ssize_t sent;
-  int rv, batch;
+  int rv;
 
   memset(&spa, 0, sizeof(spa));
   spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
@@ -2865,18 +2827,8 @@ static int do_send(gsctp_sockimpl *s, const gsctp_sndrcvinfo *sri,
       (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
     }
   }
-  batch = s->af == AF_CONN && datalen >= BATCH_MESSAGE &&
-          (sri->flags & (GSCTP_SNDRCV_ABORT | GSCTP_SNDRCV_EOF)) == 0 &&
-          send_has_room(so, sri->assoc_id, datalen);
-  if (batch) {
-    gsctp_udplink_app_begin();
-  }
-  sent = usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
-                       SCTP_SENDV_SPA, 0);
-  if (batch) {
-    gsctp_udplink_app_end();
-  }
-  if (sent >= 0) {
+  if (usrsctp_sendv(so, data, datalen, NULL, 0, &spa, sizeof(spa),
+                    SCTP_SENDV_SPA, 0) >= 0) {
     pthread_mutex_lock(&s->mu);
     s->stat.send_cnt++;
     s->stat.send_oct += datalen;

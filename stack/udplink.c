@@ -64,11 +64,6 @@
 #define GSO_MAX_BYTES 60000
 /* Endpoints the receive thread's batch may leave output queued on. */
 #define RX_DIRTY_MAX 16
-/* Endpoints one application thread's send may leave output queued on. */
-#define APP_DIRTY_MAX 8
-/* What an application thread queued waits at most about this long for the
- * receive thread (when the thread blocked in usrsctp before its flush). */
-#define APP_RESCUE_MS 20
 /* Work deferred to the end of a receive batch (gsctp_udplink_defer). */
 #define RX_DEFER_MAX 64
 
@@ -147,10 +142,6 @@ struct gsctp_udp_ep {
   int gso;      /* UDP_SEGMENT works on fd (oq_mu) */
   int gro;      /* UDP_GRO is on: a datagram may hold several */
   int rx_dirty; /* in the receive thread's dirty list (that thread) */
-  /* When an application thread first queued what is still queued (oq_mu;
-   * 0: nothing it queued waits), for the receive thread's rescue. */
-  int64_t oq_app_since;
-  int app_batch; /* application threads may queue (GSCTP_UDP_APP_BATCH) */
 };
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -786,12 +777,6 @@ int gsctp_udplink_ep_open(const struct sockaddr *local, socklen_t len,
   ep->family = ss.ss_family;
   pthread_mutex_init(&ep->oq_mu, NULL);
   {
-    /* GSCTP_UDP_APP_BATCH=0: application threads send each datagram at
-     * once (for comparisons; gsctp_udplink_app_begin). */
-    const char *env = getenv("GSCTP_UDP_APP_BATCH");
-    ep->app_batch = env == NULL || strcmp(env, "0") != 0;
-  }
-  {
     /* Probe UDP GSO (Linux 4.18+); 0 = no segmentation by default. */
     int zero = 0;
     int one = 1;
@@ -1127,24 +1112,11 @@ static ssize_t send_one(int fd, int family, const void *buf, size_t len,
  * threads is kept: a datagram from any other thread first sends what is
  * queued on its endpoint, and sending happens under the queue's lock.
  * (An earlier version, which queued without that, let a SACK from the
- * timer thread overtake queued ones.)
- *
- * An application thread queues only between gsctp_udplink_app_begin()
- * and gsctp_udplink_app_end(), which the front end puts around a
- * usrsctp_sendv that should not block (its send buffer has room for the
- * message), and app_end sends what it queued.  If usrsctp blocks the
- * thread anyway (another thread filled the buffer meanwhile), what it
- * queued leaves with the next datagram any other thread sends on that
- * endpoint (a SACK's output on the receive thread, a retransmission on
- * the timer thread), and at the latest when the receive thread next
- * wakes (APP_RESCUE_MS, EPOLL_WAIT_MS while idle): app_rescue().
+ * timer thread overtake queued ones.)  Other threads never queue: a
+ * thread inside usrsctp_sendv may block in usrsctp right after, and its
+ * datagrams must be out by then.
  */
-static _Thread_local int t_rx_batch;  /* receive thread only */
-static _Thread_local int t_app_batch; /* an application thread */
-static _Thread_local gsctp_udp_ep *t_app_dirty[APP_DIRTY_MAX];
-static _Thread_local size_t t_app_ndirty;
-/* Application threads between app_begin and app_end (atomic). */
-static int g_app_batching;
+static _Thread_local int t_rx_batch;           /* receive thread only */
 static gsctp_udp_ep *g_rx_dirty[RX_DIRTY_MAX]; /* receive thread only */
 static size_t g_rx_ndirty;                     /* receive thread only */
 static struct {
@@ -1350,7 +1322,6 @@ static void rx_flush(void) {
 
     pthread_mutex_lock(&ep->oq_mu);
     oq_flush_locked(ep, ep->fd, &sent, &lost);
-    ep->oq_app_since = 0;
     pthread_mutex_unlock(&ep->oq_mu);
     ep->rx_dirty = 0;
     ep_done(ep, sent, lost); /* the use the first queued datagram took */
@@ -1360,108 +1331,6 @@ static void rx_flush(void) {
     g_rx_defer[i].fn(g_rx_defer[i].arg);
   }
   g_rx_ndefer = 0;
-}
-
-void gsctp_udplink_app_begin(void) {
-  if (!t_rx_batch && !t_app_batch) {
-    t_app_batch = 1;
-    __atomic_add_fetch(&g_app_batching, 1, __ATOMIC_ACQ_REL);
-  }
-}
-
-void gsctp_udplink_app_end(void) {
-  size_t i;
-
-  if (!t_app_batch) {
-    return;
-  }
-  t_app_batch = 0;
-  for (i = 0; i < t_app_ndirty; ++i) {
-    gsctp_udp_ep *ep = t_app_dirty[i];
-    uint64_t sent = 0, lost = 0;
-
-    pthread_mutex_lock(&ep->oq_mu);
-    if (ep->oq_n > 0) {
-      oq_flush_locked(ep, ep->fd, &sent, &lost);
-    }
-    ep->oq_app_since = 0;
-    pthread_mutex_unlock(&ep->oq_mu);
-    ep_done(ep, sent, lost); /* the use its first queued datagram took */
-  }
-  t_app_ndirty = 0;
-  __atomic_sub_fetch(&g_app_batching, 1, __ATOMIC_ACQ_REL);
-}
-
-/* Receive thread, while application threads batch: sends what one of
- * them queued APP_RESCUE_MS ago or earlier and has not sent (it may be
- * blocked inside usrsctp). */
-static void app_rescue(void) {
-  gsctp_udp_ep *eps[64];
-  size_t n = 0, i;
-  uint64_t rescued = 0;
-  int64_t now;
-
-  if (__atomic_load_n(&g_app_batching, __ATOMIC_ACQUIRE) == 0) {
-    return;
-  }
-  now = now_ms();
-  pthread_mutex_lock(&g_mu);
-  for (gsctp_udp_ep *ep = g_eps; ep != NULL && n < 64; ep = ep->next) {
-    if (ep->fd >= 0 && !ep->closing) {
-      ep->inflight++;
-      eps[n++] = ep;
-    }
-  }
-  pthread_mutex_unlock(&g_mu);
-  for (i = 0; i < n; ++i) {
-    gsctp_udp_ep *ep = eps[i];
-    uint64_t sent = 0, lost = 0;
-
-    pthread_mutex_lock(&ep->oq_mu);
-    if (ep->oq_n > 0 && ep->oq_app_since != 0 &&
-        now - ep->oq_app_since >= APP_RESCUE_MS) {
-      oq_flush_locked(ep, ep->fd, &sent, &lost);
-      ep->oq_app_since = 0;
-      rescued += sent + lost;
-    }
-    pthread_mutex_unlock(&ep->oq_mu);
-    ep_done(ep, sent, lost);
-  }
-  if (rescued > 0) {
-    pthread_mutex_lock(&g_mu);
-    g_st.app_rescued += rescued;
-    pthread_mutex_unlock(&g_mu);
-  }
-}
-
-/* Queues a datagram of an application thread in batch mode on |ep|;
- * ep->oq_mu held.  Returns 1 if queued (the use of ep is then kept until
- * app_end, or dropped here if an earlier datagram already keeps one). */
-static int app_queue_locked(gsctp_udp_ep *ep, const void *buf, size_t len,
-                            const struct sockaddr_storage *to, socklen_t tolen,
-                            uint8_t tos, int *keep) {
-  size_t i;
-
-  *keep = 1;
-  for (i = 0; i < t_app_ndirty; ++i) {
-    if (t_app_dirty[i] == ep) {
-      *keep = 0;
-      break;
-    }
-  }
-  if (*keep && t_app_ndirty == APP_DIRTY_MAX) {
-    return 0;
-  }
-  if (!oq_append_locked(ep, buf, len, to, tolen, tos)) {
-    return 0;
-  }
-  if (ep->oq_app_since == 0) {
-    ep->oq_app_since = now_ms();
-  }
-  if (*keep) {
-    t_app_dirty[t_app_ndirty++] = ep;
-  }
-  return 1;
 }
 
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
@@ -1528,20 +1397,9 @@ int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos) {
     ep_done(ep, 0, 0);
     return 1;
   }
-  if (t_app_batch && ep->app_batch && !use_src) {
-    int keep;
-    if (app_queue_locked(ep, buf, len, &remote, rlen, tos, &keep)) {
-      pthread_mutex_unlock(&ep->oq_mu);
-      if (!keep) {
-        ep_done(ep, 0, 0);
-      }
-      return 1;
-    }
-  }
   /* Send now, after whatever the receive thread queued before it. */
   if (ep->oq_n > 0) {
     oq_flush_locked(ep, fd, &sent, &lost);
-    ep->oq_app_since = 0;
   }
   if (send_one(fd, family, buf, len, (const struct sockaddr *)&remote, rlen,
                tos, use_src ? &local : NULL) < 0) {
@@ -1863,10 +1721,7 @@ static void *rx_thread(void *arg) {
     struct epoll_event evs[32];
     int n, i, stop, interval;
 
-    n = epoll_wait(g_epfd, evs, 32,
-                   __atomic_load_n(&g_app_batching, __ATOMIC_ACQUIRE) > 0
-                     ? APP_RESCUE_MS
-                     : EPOLL_WAIT_MS);
+    n = epoll_wait(g_epfd, evs, 32, EPOLL_WAIT_MS);
     for (i = 0; i < n; ++i) {
       if (evs[i].data.ptr == NULL) {
         uint64_t v;
@@ -1877,7 +1732,6 @@ static void *rx_thread(void *arg) {
         rx_endpoint(evs[i].data.ptr, rb);
       }
     }
-    app_rescue();
     pthread_mutex_lock(&g_mu);
     reap_locked();
     stop = g_thread_stop;

@@ -40,9 +40,6 @@ typedef struct gsctp_udplink_stats {
                               not listen: answered with ABORT */
   uint64_t drop_limit;     /* new remote refused: too many handles */
   uint64_t port_moves;     /* remote UDP port updated (RFC 6951 5.4) */
-  uint64_t app_rescued;    /* datagrams an application thread queued that
-                              the receive thread sent for it (the thread
-                              blocked in usrsctp before its own flush) */
   uint64_t handles;        /* handles now */
   uint64_t endpoints;      /* endpoints now */
 } gsctp_udplink_stats;
@@ -130,20 +127,6 @@ void gsctp_udplink_get_stats(gsctp_udplink_stats *st);
  * (the caller then does the work itself at once).
  */
 int gsctp_udplink_defer(void (*fn)(uintptr_t), uintptr_t arg);
-
-/*
- * Output batching for an application thread (the front end's send on a
- * udp_conn socket): between app_begin and app_end, the datagrams usrsctp
- * sends from this thread wait in their endpoint's queue, and app_end
- * sends them (one sendmmsg, UDP GSO for runs).  Only around a call that
- * should not block: if usrsctp blocks the thread anyway, the receive
- * thread sends what it queued after about 20 ms (counted in
- * app_rescued), or any other thread's datagram on that endpoint does
- * earlier.  Order with other threads' datagrams is kept.  Not nested;
- * app_begin on the receive thread does nothing.
- */
-void gsctp_udplink_app_begin(void);
-void gsctp_udplink_app_end(void);
 
 /*
  * Capture hook (for the pcap tap): when set, called once per datagram
