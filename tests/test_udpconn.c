@@ -262,6 +262,43 @@ Test(udpconn, native_socket_reports_transport_udp) {
   gsctp_close(s);
 }
 
+static int64_t buf_opt(gsctp_sock s, int name) {
+  gsctp_opt o;
+  size_t nread = 0;
+
+  memset(&o, 0, sizeof(o));
+  o.name = name;
+  cr_assert_eq(gsctp_getopts(s, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  return o.v.i;
+}
+
+/* udp_conn sockets start with 1 MiB buffers (frontend/sock.c,
+ * udp_conn_buffers); options given at open win; native sockets keep
+ * usrsctp's defaults. */
+Test(udpconn, buffers_default_to_1mib_and_open_options_override) {
+  gsctp_opt extra[2];
+  gsctp_sock s;
+
+  ts_stack_start();
+  s = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_SNDBUF), 1 << 20);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_RECBUF), 1 << 20);
+  gsctp_close(s);
+
+  extra[0] = opt_i(GSCTP_OPT_SNDBUF, 100000);
+  extra[1] = opt_i(GSCTP_OPT_RECBUF, 65536);
+  s = open_uc(GSCTP_FAMILY_INET, 0, extra, 2);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_SNDBUF), 100000);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_RECBUF), 65536);
+  gsctp_close(s);
+
+  s = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  cr_assert_lt(buf_opt(s, GSCTP_OPT_SNDBUF), 1 << 20);
+  cr_assert_lt(buf_opt(s, GSCTP_OPT_RECBUF), 1 << 20);
+  gsctp_close(s);
+}
+
 Test(udpconn, bad_open_options) {
   gsctp_opt opts[4];
   gsctp_sock s = 0;
