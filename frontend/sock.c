@@ -620,6 +620,33 @@ static int event_wanted(gsctp_sockimpl *s, const gsctp_event *ev) {
 }
 
 /*
+ * The sender of a message on udp_conn (an AF_CONN handle) as its real
+ * address.  Mapping a handle takes udplink's global lock, which the
+ * receive thread takes for every datagram; the IP of the last handle is
+ * kept until a handle is freed (gsctp_udplink_handles_freed), so a
+ * stream of messages from one peer maps it once.
+ */
+static void from_conn(gsctp_sockimpl *s, gsctp_item *item) {
+  const struct sockaddr_conn *sc =
+    (const struct sockaddr_conn *)(const void *)&s->pfrom;
+  uint64_t gen = gsctp_udplink_handles_freed();
+  uint16_t port = 0;
+
+  if (s->pconn != NULL && s->pconn == sc->sconn_addr && s->pconn_gen == gen) {
+    item->from.ip = s->pconn_ip;
+    item->from.port = ntohs(sc->sconn_port);
+    return;
+  }
+  (void)gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
+                                 &item->from.ip);
+  item->from.port = port;
+  /* Kept only when mapped (an unknown handle stays GSCTP_FAMILY_CONN). */
+  s->pconn = item->from.ip.family != GSCTP_FAMILY_CONN ? sc->sconn_addr : NULL;
+  s->pconn_gen = gen;
+  s->pconn_ip = item->from.ip;
+}
+
+/*
  * Turn the reassembled message in s->pbuf into |item|.  Returns 0 (data
  * or an ordinary event), GSCTP_ESCTP_ERROR (an error event), 1 (nothing
  * to deliver: an unsubscribed or unknown notification), or GSCTP_ENOMEM.
@@ -632,9 +659,12 @@ static int finish_item(gsctp_sockimpl *s, const struct reader *rd,
 
   memset(item, 0, sizeof(*item));
 
-  if (s->pfromlen > 0 &&
-      gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
-                               &item->from.ip) == 0) {
+  if (s->pfromlen > 0 && s->pfrom.ss_family == AF_CONN) {
+    from_conn(s, item);
+    have_from = 1;
+  } else if (s->pfromlen > 0 &&
+             gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
+                                      &item->from.ip) == 0) {
     item->from.port = port;
     have_from = 1;
   }
