@@ -1866,7 +1866,7 @@ static int raw_filter_add(gsctp_sockimpl *s, struct socket *so) {
  * override it.  Measured on udp_conn (docs/benchmarks.md): with the
  * receive side batched, a larger receive buffer means fewer window-update
  * SACKs from the reading thread (usrsctp sends one whenever the reader
- * frees a quarter of the buffer), each one a system call outside the
+ * frees an eighth of the buffer), each one a system call outside the
  * batch; a larger send buffer keeps the sender's queue from running dry
  * between SACKs.  A buffer is a limit, not memory allocated up front.
  */
