@@ -982,11 +982,13 @@ Test(udpconn, garbage_flood_is_dropped) {
 Test(udpconn, unused_handles_and_endpoints_are_freed) {
   uc_pair p;
   gsctp_stack_stats base, now;
+  uint64_t freed0;
   int i;
 
   ts_stack_start();
   gsctp_udplink_set_sweep_times(50, 300);
   base = stats();
+  freed0 = gsctp_udplink_handles_freed();
   uc_pair_open(&p, GSCTP_FAMILY_INET);
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
   now = stats();
@@ -997,6 +999,8 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   now = stats();
   cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
                "a handle in use was freed");
+  /* Receivers keep a handle's IP while this count stands still. */
+  cr_assert_eq(gsctp_udplink_handles_freed(), freed0);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
   uc_pair_close(&p);
   for (i = 0; i < 2000; ++i) {
@@ -1009,6 +1013,9 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   }
   cr_assert_eq(now.udpconn_handles, base.udpconn_handles);
   cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
+  cr_assert_geq(gsctp_udplink_handles_freed(), freed0 + 2,
+                "freeing handles must move the count that invalidates "
+                "receivers' cached sender IPs");
 }
 
 /* A one-to-one (stream) client over udp_conn: the sweep sees its
