@@ -54,6 +54,13 @@ long bench_rss_kib(void);
 /* Write one line (printf-style) to |fd|; the line is sent whole. */
 void bench_report(int fd, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
+/*
+ * Experiments: $|var|="name=value,..." sets usrsctp sysctls (names in
+ * util.c) on a stack that has started: GSCTP_BENCH_SYSCTL for the gsctp
+ * variants (on top of gsctp's own tuning), GSCTP_BENCH_RAW_SYSCTL for raw
+ * usrsctp ("tuned raw").  Returns 0, or -1 for an unknown name or value.
+ */
+int bench_env_sysctls(const char *var);
 /* A UDP port that was free a moment ago (0 on failure). */
 int bench_free_udp_port(void);
 /* Raise RLIMIT_NOFILE to at least |n| if the hard limit allows. */

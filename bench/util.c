@@ -5,11 +5,13 @@
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <usrsctp.h>
 
 #include "bench.h"
 
@@ -122,4 +124,49 @@ int bench_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
 
   return x < y ? -1 : x > y;
+}
+
+int bench_env_sysctls(const char *var) {
+  static const struct {
+    const char *name;
+    int (*set)(uint32_t);
+  } tab[] = {
+    {"sendspace", usrsctp_sysctl_set_sctp_sendspace},
+    {"recvspace", usrsctp_sysctl_set_sctp_recvspace},
+    {"max_burst", usrsctp_sysctl_set_sctp_max_burst_default},
+    {"sack_freq", usrsctp_sysctl_set_sctp_sack_freq_default},
+    {"sack_time", usrsctp_sysctl_set_sctp_delayed_sack_time_default},
+    {"initial_cwnd", usrsctp_sysctl_set_sctp_initial_cwnd},
+    {"max_chunks", usrsctp_sysctl_set_sctp_max_chunks_on_queue},
+    {"cwnd_maxburst", usrsctp_sysctl_set_sctp_use_cwnd_based_maxburst},
+    {"sack_immediately", usrsctp_sysctl_set_sctp_enable_sack_immediately},
+    {"no_csum_on_loopback", usrsctp_sysctl_set_sctp_no_csum_on_loopback},
+  };
+  const char *env = getenv(var);
+  char buf[512], *tok, *save = NULL;
+
+  if (env == NULL || *env == '\0') {
+    return 0;
+  }
+  snprintf(buf, sizeof(buf), "%s", env);
+  for (tok = strtok_r(buf, ",", &save); tok != NULL;
+       tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    size_t i;
+
+    if (eq == NULL) {
+      return -1;
+    }
+    *eq = '\0';
+    for (i = 0; i < sizeof(tab) / sizeof(tab[0]); ++i) {
+      if (strcmp(tab[i].name, tok) == 0) {
+        break;
+      }
+    }
+    if (i == sizeof(tab) / sizeof(tab[0]) ||
+        tab[i].set((uint32_t)strtoul(eq + 1, NULL, 10)) != 0) {
+      return -1;
+    }
+  }
+  return 0;
 }

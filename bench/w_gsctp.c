@@ -64,62 +64,13 @@ static int gs_get_pmtu(gsctp_sock h, uint32_t assoc) {
   return (int)o.v.status.primary.mtu;
 }
 
-/*
- * Experiments: $GSCTP_BENCH_SYSCTL="name=value,..." sets usrsctp sysctls
- * after gsctp's stack has started (on top of gsctp's own tuning), to try
- * a tuning before it goes into stack/stack.c.  Unknown names are errors.
- */
-static int apply_env_sysctls(void) {
-  static const struct {
-    const char *name;
-    int (*set)(uint32_t);
-  } tab[] = {
-    {"sendspace", usrsctp_sysctl_set_sctp_sendspace},
-    {"recvspace", usrsctp_sysctl_set_sctp_recvspace},
-    {"max_burst", usrsctp_sysctl_set_sctp_max_burst_default},
-    {"sack_freq", usrsctp_sysctl_set_sctp_sack_freq_default},
-    {"sack_time", usrsctp_sysctl_set_sctp_delayed_sack_time_default},
-    {"initial_cwnd", usrsctp_sysctl_set_sctp_initial_cwnd},
-    {"max_chunks", usrsctp_sysctl_set_sctp_max_chunks_on_queue},
-    {"cwnd_maxburst", usrsctp_sysctl_set_sctp_use_cwnd_based_maxburst},
-    {"sack_immediately", usrsctp_sysctl_set_sctp_enable_sack_immediately},
-    {"no_csum_on_loopback", usrsctp_sysctl_set_sctp_no_csum_on_loopback},
-  };
-  const char *env = getenv("GSCTP_BENCH_SYSCTL");
-  char buf[512], *tok, *save = NULL;
-
-  if (env == NULL || *env == '\0') {
-    return 0;
-  }
-  snprintf(buf, sizeof(buf), "%s", env);
-  for (tok = strtok_r(buf, ",", &save); tok != NULL;
-       tok = strtok_r(NULL, ",", &save)) {
-    char *eq = strchr(tok, '=');
-    size_t i;
-
-    if (eq == NULL) {
-      return -1;
-    }
-    *eq = '\0';
-    for (i = 0; i < sizeof(tab) / sizeof(tab[0]); ++i) {
-      if (strcmp(tab[i].name, tok) == 0) {
-        break;
-      }
-    }
-    if (i == sizeof(tab) / sizeof(tab[0]) ||
-        tab[i].set((uint32_t)strtoul(eq + 1, NULL, 10)) != 0) {
-      return -1;
-    }
-  }
-  return 0;
-}
-
 static int gs_start(int *pudp) {
   gsctp_stack_config cfg;
 
   gsctp_stack_config_default(&cfg);
   cfg.udp_port = 0;
-  if (gsctp_stack_start(&cfg) != 0 || apply_env_sysctls() != 0) {
+  if (gsctp_stack_start(&cfg) != 0 ||
+      bench_env_sysctls("GSCTP_BENCH_SYSCTL") != 0) {
     return -1;
   }
   *pudp = gsctp_stack_udp_port();

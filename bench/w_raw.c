@@ -50,6 +50,9 @@ static int raw_start(int *pudp) {
   pthread_cond_init(&g_cv, &ca);
   pthread_condattr_destroy(&ca);
   usrsctp_init((uint16_t)port, NULL, NULL);
+  if (bench_env_sysctls("GSCTP_BENCH_RAW_SYSCTL") != 0) {
+    return -1;
+  }
   *pudp = port;
   return 0;
 }

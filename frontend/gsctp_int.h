@@ -94,6 +94,12 @@ typedef struct gsctp_sockimpl {
   struct sctp_rcvinfo pinfo;
   struct sockaddr_storage pfrom;
   socklen_t pfromlen;
+  /* udp_conn: the real IP of the last sender handle seen (pconn_ip),
+   * valid while gsctp_udplink_handles_freed() == pconn_gen (recv_busy
+   * owner only; pconn NULL: none). */
+  const void *pconn;
+  uint64_t pconn_gen;
+  gsctp_ip pconn_ip;
 
   struct gsctp_pending *pend_head, *pend_tail; /* mu */
   /* Known peer addresses by association id: a chained hash table of

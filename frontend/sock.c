@@ -76,6 +76,8 @@
 /* The data of a message with no data (eof, abort): usrsctp_sendv wants a
  * pointer. */
 static const uint8_t empty_payload[1];
+/* Send and receive buffers of a udp_conn socket (udp_conn_buffers). */
+#define UDP_CONN_BUF_BYTES (1 << 20)
 
 /* ---- per-thread error detail ---- */
 
@@ -716,6 +718,33 @@ static int event_wanted(gsctp_sockimpl *s, const gsctp_event *ev) {
 }
 
 /*
+ * The sender of a message on udp_conn (an AF_CONN handle) as its real
+ * address.  Mapping a handle takes udplink's global lock, which the
+ * receive thread takes for every datagram; the IP of the last handle is
+ * kept until a handle is freed (gsctp_udplink_handles_freed), so a
+ * stream of messages from one peer maps it once.
+ */
+static void from_conn(gsctp_sockimpl *s, gsctp_item *item) {
+  const struct sockaddr_conn *sc =
+    (const struct sockaddr_conn *)(const void *)&s->pfrom;
+  uint64_t gen = gsctp_udplink_handles_freed();
+  uint16_t port = 0;
+
+  if (s->pconn != NULL && s->pconn == sc->sconn_addr && s->pconn_gen == gen) {
+    item->from.ip = s->pconn_ip;
+    item->from.port = ntohs(sc->sconn_port);
+    return;
+  }
+  (void)gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
+                                 &item->from.ip);
+  item->from.port = port;
+  /* Kept only when mapped (an unknown handle stays GSCTP_FAMILY_CONN). */
+  s->pconn = item->from.ip.family != GSCTP_FAMILY_CONN ? sc->sconn_addr : NULL;
+  s->pconn_gen = gen;
+  s->pconn_ip = item->from.ip;
+}
+
+/*
  * Turn the reassembled message in s->pbuf into |item|.  Returns 0 (data
  * or an ordinary event), GSCTP_ESCTP_ERROR (an error event), 1 (nothing
  * to deliver: an unsubscribed or unknown notification), or GSCTP_ENOMEM.
@@ -728,9 +757,12 @@ static int finish_item(gsctp_sockimpl *s, const struct reader *rd,
 
   memset(item, 0, sizeof(*item));
 
-  if (s->pfromlen > 0 &&
-      gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
-                               &item->from.ip) == 0) {
+  if (s->pfromlen > 0 && s->pfrom.ss_family == AF_CONN) {
+    from_conn(s, item);
+    have_from = 1;
+  } else if (s->pfromlen > 0 &&
+             gsctp_addr_from_sockaddr((const struct sockaddr *)&s->pfrom, &port,
+                                      &item->from.ip) == 0) {
     item->from.port = port;
     have_from = 1;
   }
@@ -1926,6 +1958,22 @@ static int raw_filter_add(gsctp_sockimpl *s, struct socket *so) {
   return rv;
 }
 
+/*
+ * udp_conn sockets start with 1 MiB send and receive buffers (usrsctp's
+ * defaults: 256 / 128 KiB); {sndbuf, N} and {recbuf, N} at open or later
+ * override it.  Measured on udp_conn (docs/benchmarks.md): with the
+ * receive side batched, a larger receive buffer means fewer window-update
+ * SACKs from the reading thread (usrsctp sends one whenever the reader
+ * frees an eighth of the buffer), each one a system call outside the
+ * batch; a larger send buffer keeps the sender's queue from running dry
+ * between SACKs.  A buffer is a limit, not memory allocated up front.
+ */
+static void udp_conn_buffers(struct socket *so) {
+  int v = UDP_CONN_BUF_BYTES;
+
+  (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+  (void)usrsctp_setsockopt(so, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+}
 int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   struct open_args a;
   gsctp_sockimpl *s;
@@ -2017,6 +2065,9 @@ int gsctp_open(gsctp_sock *psock, const gsctp_opt *opts, size_t nopts) {
   }
 
   rv = gsctp_opts_init_socket(s);
+  if (rv == 0 && a.transport == GSCTP_TRANSPORT_UDP_CONN) {
+    udp_conn_buffers(so);
+  }
   if (rv == 0) {
     rv = gsctp_opts_apply(s, opts, nopts, GSCTP_APPLY_OPEN);
     gsctp_sock_opts_changed(s);

@@ -149,6 +149,8 @@ static pthread_cond_t g_reg_cv = PTHREAD_COND_INITIALIZER;
 static gsctp_udp_ep *g_eps, *g_reap;
 static struct uh *g_ptab[HASH_SIZE], *g_rtab[HASH_SIZE], *g_all;
 static gsctp_udplink_stats g_st;
+/* Handles freed so far (atomic; gsctp_udplink_handles_freed). */
+static uint64_t g_handles_freed;
 static int g_epfd = -1, g_evfd = -1;
 static int g_thread_running, g_thread_stop;
 static pthread_t g_thread;
@@ -492,6 +494,7 @@ static void handle_free_locked(struct uh *h) {
 
   ep->nhandles--;
   g_st.handles--;
+  __atomic_add_fetch(&g_handles_freed, 1, __ATOMIC_RELEASE);
   free(h->vt);
   free(h);
   ep_unref_locked(ep);
@@ -996,6 +999,10 @@ int gsctp_udplink_handle_addrs(const void *handle,
   }
   pthread_mutex_unlock(&g_mu);
   return found;
+}
+
+uint64_t gsctp_udplink_handles_freed(void) {
+  return __atomic_load_n(&g_handles_freed, __ATOMIC_ACQUIRE);
 }
 
 void gsctp_udplink_mark(const void *handle) {

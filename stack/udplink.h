@@ -115,6 +115,14 @@ void gsctp_udplink_set_sweep_times(int interval_ms, int idle_ms);
  */
 int gsctp_udplink_output(void *addr, const void *buf, size_t len, uint8_t tos);
 
+/*
+ * How many handles were freed so far.  A handle's remote IP never
+ * changes while it lives, so an IP found with gsctp_udplink_handle_addrs
+ * for a handle pointer stays right for that pointer until this count
+ * moves (a freed handle's memory may come back as another handle).
+ */
+uint64_t gsctp_udplink_handles_freed(void);
+
 /* Copies the counters. */
 void gsctp_udplink_get_stats(gsctp_udplink_stats *st);
 

@@ -262,6 +262,43 @@ Test(udpconn, native_socket_reports_transport_udp) {
   gsctp_close(s);
 }
 
+static int64_t buf_opt(gsctp_sock s, int name) {
+  gsctp_opt o;
+  size_t nread = 0;
+
+  memset(&o, 0, sizeof(o));
+  o.name = name;
+  cr_assert_eq(gsctp_getopts(s, &o, 1, &nread), 0);
+  cr_assert_eq(nread, 1);
+  return o.v.i;
+}
+
+/* udp_conn sockets start with 1 MiB buffers (frontend/sock.c,
+ * udp_conn_buffers); options given at open win; native sockets keep
+ * usrsctp's defaults. */
+Test(udpconn, buffers_default_to_1mib_and_open_options_override) {
+  gsctp_opt extra[2];
+  gsctp_sock s;
+
+  ts_stack_start();
+  s = open_uc(GSCTP_FAMILY_INET, 0, NULL, 0);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_SNDBUF), 1 << 20);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_RECBUF), 1 << 20);
+  gsctp_close(s);
+
+  extra[0] = opt_i(GSCTP_OPT_SNDBUF, 100000);
+  extra[1] = opt_i(GSCTP_OPT_RECBUF, 65536);
+  s = open_uc(GSCTP_FAMILY_INET, 0, extra, 2);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_SNDBUF), 100000);
+  cr_assert_eq(buf_opt(s, GSCTP_OPT_RECBUF), 65536);
+  gsctp_close(s);
+
+  s = ts_open(GSCTP_FAMILY_INET, NULL, NULL, 0);
+  cr_assert_lt(buf_opt(s, GSCTP_OPT_SNDBUF), 1 << 20);
+  cr_assert_lt(buf_opt(s, GSCTP_OPT_RECBUF), 1 << 20);
+  gsctp_close(s);
+}
+
 Test(udpconn, bad_open_options) {
   gsctp_opt opts[4];
   gsctp_sock s = 0;
@@ -945,11 +982,13 @@ Test(udpconn, garbage_flood_is_dropped) {
 Test(udpconn, unused_handles_and_endpoints_are_freed) {
   uc_pair p;
   gsctp_stack_stats base, now;
+  uint64_t freed0;
   int i;
 
   ts_stack_start();
   gsctp_udplink_set_sweep_times(50, 300);
   base = stats();
+  freed0 = gsctp_udplink_handles_freed();
   uc_pair_open(&p, GSCTP_FAMILY_INET);
   roundtrip(p.cli, p.cli_up.assoc_id, p.srv, 1000, 1, NULL);
   now = stats();
@@ -960,6 +999,8 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   now = stats();
   cr_assert_eq(now.udpconn_handles, base.udpconn_handles + 2,
                "a handle in use was freed");
+  /* Receivers keep a handle's IP while this count stands still. */
+  cr_assert_eq(gsctp_udplink_handles_freed(), freed0);
   roundtrip(p.srv, p.srv_up.assoc_id, p.cli, 1000, 2, NULL);
   uc_pair_close(&p);
   for (i = 0; i < 2000; ++i) {
@@ -972,6 +1013,9 @@ Test(udpconn, unused_handles_and_endpoints_are_freed) {
   }
   cr_assert_eq(now.udpconn_handles, base.udpconn_handles);
   cr_assert_eq(now.udpconn_endpoints, base.udpconn_endpoints);
+  cr_assert_geq(gsctp_udplink_handles_freed(), freed0 + 2,
+                "freeing handles must move the count that invalidates "
+                "receivers' cached sender IPs");
 }
 
 /* A one-to-one (stream) client over udp_conn: the sweep sees its
