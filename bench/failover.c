@@ -40,11 +40,55 @@ typedef struct opts {
   int tuned, runs, side, family, transport, gap, phase;
 } opts;
 
+static const char help_text[] =
+  "usage: gsctp-failover [--default | --tuned] [--runs N] [--side a|b]\n"
+  "                      [--family 4|6] [--transport udp|raw] [--gap MS]\n"
+  "                      [--phase MS]\n"
+  "\n"
+  "Measures multi-homing failover between two network namespaces it\n"
+  "creates and removes (needs root).  Each run: an association over two\n"
+  "paths, a numbered message every --gap ms, then path 1's link goes down\n"
+  "and later up again.  Prints per run and as medians the time from link\n"
+  "down to the first message over path 2, to addr_unreachable at the\n"
+  "sender and at the peer, the longest delivery gap, and addr_available\n"
+  "after link up (-1: the event did not come within --phase ms).\n"
+  "\n"
+  "  --tuned          RTO 100..400 ms, heartbeat 200 ms, pathmaxrxt 2\n"
+  "                   (default)\n"
+  "  --default        usrsctp's timers: RTO 1..60 s, heartbeat 30 s,\n"
+  "                   pathmaxrxt 5 (a run takes about six minutes)\n"
+  "  --runs N         runs, 1..20 (default 3)\n"
+  "  --side a|b       whose link goes down: a = ours (sends fail at once),\n"
+  "                   b = the peer's (packets vanish; default)\n"
+  "  --family 4|6     IPv4 (default) or IPv6\n"
+  "  --transport T    udp (default) or raw\n"
+  "  --gap MS         milliseconds between messages, 1..10000 (default 10)\n"
+  "  --phase MS       how long to wait for each event, 1..600000 (default\n"
+  "                   20000 tuned, 400000 default)\n"
+  "\n"
+  "Exit status: 0 ok, 1 a message was lost, duplicated or reordered (or\n"
+  "a run failed), 2 bad usage, 77 namespaces cannot be made here (not\n"
+  "root, or no ip command).\n";
+
 static int usage(void) {
-  fprintf(stderr, "usage: gsctp-failover [--default | --tuned] [--runs N] "
-                  "[--side a|b] [--family 4|6] [--transport udp|raw] "
-                  "[--gap MS] [--phase MS]\n");
+  fputs(help_text, stderr);
   return 2;
+}
+
+/* |v| as an integer in lo..hi into |*out|; 0 or -1. */
+static int int_arg(const char *v, long lo, long hi, int *out) {
+  char *end;
+  long x;
+
+  if (v == NULL || *v == '\0') {
+    return -1;
+  }
+  x = strtol(v, &end, 10);
+  if (*end != '\0' || x < lo || x > hi) {
+    return -1;
+  }
+  *out = (int)x;
+  return 0;
 }
 
 /* One run in this (fresh) process; the result goes to |fd|. */
@@ -112,31 +156,39 @@ int main(int argc, char **argv) {
 
   for (i = 1; i < argc; ++i) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "--default") == 0) {
+    int bad = 0;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(help_text, stdout);
+      return 0;
+    } else if (strcmp(a, "--default") == 0) {
       o.tuned = 0;
     } else if (strcmp(a, "--tuned") == 0) {
       o.tuned = 1;
-    } else if (strcmp(a, "--runs") == 0 && v != NULL) {
-      o.runs = atoi(v), ++i;
-    } else if (strcmp(a, "--side") == 0 && v != NULL) {
+    } else if (strcmp(a, "--runs") == 0) {
+      bad = int_arg(v, 1, MAX_RUNS, &o.runs), ++i;
+    } else if (strcmp(a, "--side") == 0 && v != NULL &&
+               (strcmp(v, "a") == 0 || strcmp(v, "b") == 0)) {
       o.side = v[0] == 'a' ? TN_A : TN_B, ++i;
-    } else if (strcmp(a, "--family") == 0 && v != NULL) {
-      o.family = atoi(v) == 6 ? GSCTP_FAMILY_INET6 : GSCTP_FAMILY_INET, ++i;
-    } else if (strcmp(a, "--transport") == 0 && v != NULL) {
+    } else if (strcmp(a, "--family") == 0 && v != NULL &&
+               (strcmp(v, "4") == 0 || strcmp(v, "6") == 0)) {
+      o.family = v[0] == '6' ? GSCTP_FAMILY_INET6 : GSCTP_FAMILY_INET, ++i;
+    } else if (strcmp(a, "--transport") == 0 && v != NULL &&
+               (strcmp(v, "udp") == 0 || strcmp(v, "raw") == 0)) {
       o.transport =
         strcmp(v, "raw") == 0 ? GSCTP_TRANSPORT_RAW : GSCTP_TRANSPORT_UDP,
       ++i;
-    } else if (strcmp(a, "--gap") == 0 && v != NULL) {
-      o.gap = atoi(v), ++i;
-    } else if (strcmp(a, "--phase") == 0 && v != NULL) {
-      o.phase = atoi(v), ++i;
+    } else if (strcmp(a, "--gap") == 0) {
+      bad = int_arg(v, 1, 10000, &o.gap), ++i;
+    } else if (strcmp(a, "--phase") == 0) {
+      bad = int_arg(v, 1, 600000, &o.phase), ++i;
     } else {
+      bad = -1;
+    }
+    if (bad != 0) {
+      fprintf(stderr, "gsctp-failover: bad argument: %s%s%s\n\n", a,
+              v != NULL ? " " : "", v != NULL ? v : "");
       return usage();
     }
-  }
-  if (o.runs < 1 || o.runs > MAX_RUNS || o.gap < 1 || o.gap > 10000 ||
-      o.phase < 0 || o.phase > 600000) {
-    return usage();
   }
   if (o.phase == 0) {
     o.phase = o.tuned ? 20000 : 400000;
