@@ -85,24 +85,7 @@ static int send_until_error(void *arg) {
 /* Waits until the sender has made no progress for |quiet_ms| (it is
  * blocked), at most |max_ms|; asserts that it is blocked, not finished. */
 static void wait_blocked(struct sender *s, int quiet_ms, int max_ms) {
-  int64_t end = ts_now_ms() + max_ms;
-  int64_t since = ts_now_ms();
-  int last = -1;
-
-  while (ts_now_ms() < end) {
-    int now = atomic_load(&s->sent);
-
-    if (atomic_load(&s->done)) {
-      break;
-    }
-    if (now != last) {
-      last = now;
-      since = ts_now_ms();
-    } else if (ts_now_ms() - since >= quiet_ms) {
-      break;
-    }
-    ts_sleep_ms(20);
-  }
+  (void)ts_wait_stall(&s->sent, &s->done, quiet_ms, max_ms);
   cr_assert(!atomic_load(&s->done), "the sender stopped with %d (%s)", s->rc,
             gsctp_err_name(s->rc));
   cr_assert_gt(atomic_load(&s->sent), 0, "nothing was sent at all");

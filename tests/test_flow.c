@@ -52,22 +52,7 @@ static int send_all(void *arg) {
 /* Wait until the sender has made no progress for |quiet_ms| (it is
  * blocked), at most |max_ms|; returns the count it stalled at. */
 static int wait_stall(struct sender *s, int quiet_ms, int max_ms) {
-  int64_t end = ts_now_ms() + max_ms;
-  int last = -1;
-  int64_t since = ts_now_ms();
-
-  while (ts_now_ms() < end) {
-    int now = atomic_load(&s->sent);
-
-    if (now != last) {
-      last = now;
-      since = ts_now_ms();
-    } else if (ts_now_ms() - since >= quiet_ms) {
-      break;
-    }
-    ts_sleep_ms(20);
-  }
-  return last;
+  return ts_wait_stall(&s->sent, NULL, quiet_ms, max_ms);
 }
 
 static void open_small_pair(ts_pair *p) {

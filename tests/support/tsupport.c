@@ -50,6 +50,29 @@ void ts_sleep_ms(int ms) {
   }
 }
 
+int ts_wait_stall(const atomic_int *count, const atomic_int *stop, int quiet_ms,
+                  int max_ms) {
+  int64_t end = ts_now_ms() + max_ms;
+  int64_t since = ts_now_ms();
+  int last = -1;
+
+  while (ts_now_ms() < end) {
+    int now = atomic_load(count);
+
+    if (stop != NULL && atomic_load(stop)) {
+      break;
+    }
+    if (now != last) {
+      last = now;
+      since = ts_now_ms();
+    } else if (ts_now_ms() - since >= quiet_ms) {
+      break;
+    }
+    ts_sleep_ms(20);
+  }
+  return last;
+}
+
 static int remaining_ms(int64_t deadline) {
   int64_t left = deadline - ts_now_ms();
 

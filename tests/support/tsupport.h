@@ -12,6 +12,7 @@
 #define GSCTP_TSUPPORT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -34,6 +35,15 @@ int64_t ts_now_ms(void);
 
 /** Sleeps |ms| milliseconds (restarting after signals). */
 void ts_sleep_ms(int ms);
+
+/**
+ * Waits until the counter |*count| (a sender thread's progress) has not
+ * changed for |quiet_ms|, or |*stop| (may be NULL) is nonzero, at most
+ * |max_ms|; returns the counter's last value.  Used to see that a
+ * sender is blocked.
+ */
+int ts_wait_stall(const atomic_int *count, const atomic_int *stop, int quiet_ms,
+                  int max_ms);
 
 /* ------------------------------------------------------------------ */
 /* Stack and sockets                                                   */
